@@ -1,0 +1,101 @@
+package sdk
+
+// ValType is a WebAssembly value type as used in intrinsic signatures.
+type ValType byte
+
+// The WebAssembly value types (their binary encodings).
+const (
+	I32 ValType = 0x7f
+	I64 ValType = 0x7e
+	F64 ValType = 0x7c
+)
+
+// Intrinsic describes one pure host function a module may import from
+// IntrinsicsModule. Intrinsics do work that is complex and rarely hot (text
+// casing, number formatting and parsing, LIKE patterns): correctness there is
+// worth a host call, while the hot work (comparisons, arithmetic, filters)
+// stays in wasm.
+//
+// Conventions shared by all intrinsics:
+//   - A string argument is two i32: address and byte length.
+//   - A string result is one i64: address in the low 32 bits, length in the
+//     high 32 bits. The intrinsic writes the bytes at the stage's heap pointer
+//     (the header of the stage region, whose base address is the first
+//     argument of every intrinsic that returns a string) and advances it. If
+//     the heap has no room it returns -1 and the stage returns
+//     StatusHeapFull.
+//   - An intrinsic that can fail (parsing text in a CAST) takes the stage
+//     base too, and on failure writes 1 to the header's HdrIntrinsicError;
+//     the stage checks and clears that field after the call and marks the
+//     row SelError+RowErrCast... or NULL, as the SQL semantics require.
+type Intrinsic struct {
+	Name    string
+	Params  []ValType
+	Results []ValType
+	Doc     string
+}
+
+// Names of the intrinsics.
+const (
+	IntrUpper        = "str_upper"
+	IntrLower        = "str_lower"
+	IntrTrim         = "str_trim"
+	IntrLTrim        = "str_ltrim"
+	IntrRTrim        = "str_rtrim"
+	IntrLen          = "str_len"
+	IntrSubstring    = "str_substring"
+	IntrReplace      = "str_replace"
+	IntrCompare      = "str_compare"
+	IntrLike         = "str_like"
+	IntrFormatInt    = "fmt_int"
+	IntrFormatDouble = "fmt_double"
+	IntrParseInt     = "parse_int"
+	IntrParseDouble  = "parse_double"
+	IntrParseBool    = "parse_bool"
+)
+
+// Intrinsics is the complete list of intrinsic functions of this ABI version,
+// in a fixed order. The host provides all of them; a module imports those it
+// uses.
+var Intrinsics = []Intrinsic{
+	{IntrUpper, []ValType{I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len) -> str: upper-case (Unicode, as Java's String.toUpperCase)"},
+	{IntrLower, []ValType{I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len) -> str: lower-case"},
+	{IntrTrim, []ValType{I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len) -> str: without leading and trailing whitespace (a slice of the argument, nothing written)"},
+	{IntrLTrim, []ValType{I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len) -> str: without leading whitespace"},
+	{IntrRTrim, []ValType{I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len) -> str: without trailing whitespace"},
+	{IntrLen, []ValType{I32, I32}, []ValType{I32},
+		"(ptr, len) -> i32: length in characters (UTF-16 code units, as Java's String.length)"},
+	{IntrSubstring, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len, pos, count) -> str: ksqlDB SUBSTRING with 1-based pos (negative counts from the end); count < 0 means to the end"},
+	{IntrReplace, []ValType{I32, I32, I32, I32, I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len, oldPtr, oldLen, newPtr, newLen) -> str: every occurrence of old replaced by new"},
+	{IntrCompare, []ValType{I32, I32, I32, I32}, []ValType{I32},
+		"(aPtr, aLen, bPtr, bLen) -> i32: -1, 0 or 1 comparing as Java's String.compareTo (UTF-16 order)"},
+	{IntrLike, []ValType{I32, I32, I32, I32, I32}, []ValType{I32},
+		"(ptr, len, patPtr, patLen, escape) -> i32: 1 if the string matches the LIKE pattern (% and _; escape is a code point or -1)"},
+	{IntrFormatInt, []ValType{I32, I64}, []ValType{I64},
+		"(base, v) -> str: decimal text of an integer"},
+	{IntrFormatDouble, []ValType{I32, F64}, []ValType{I64},
+		"(base, v) -> str: text of a double as Java's Double.toString"},
+	{IntrParseInt, []ValType{I32, I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len, bits) -> i64: the integer in the trimmed text if it parses and fits in bits (32 or 64); on failure 0 and HdrIntrinsicError = 1"},
+	{IntrParseDouble, []ValType{I32, I32, I32}, []ValType{F64},
+		"(base, ptr, len) -> f64: the double in the trimmed text; on failure 0 and HdrIntrinsicError = 1"},
+	{IntrParseBool, []ValType{I32, I32}, []ValType{I32},
+		"(ptr, len) -> i32: 1 for true/t/yes/y, 0 otherwise (case-insensitive), as ksqlDB's CAST(x AS BOOLEAN)"},
+}
+
+// LookupIntrinsic returns the intrinsic with the given name.
+func LookupIntrinsic(name string) (Intrinsic, bool) {
+	for _, in := range Intrinsics {
+		if in.Name == name {
+			return in, true
+		}
+	}
+	return Intrinsic{}, false
+}
