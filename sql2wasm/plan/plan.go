@@ -125,24 +125,24 @@ type Func int
 // Built-in scalar functions. Argument types are fixed by the analyzer (after
 // Convert nodes): see the comment on each.
 const (
-	FnAbs      Func = iota + 1 // (numeric) -> same
-	FnCeil                     // (numeric) -> same; DOUBLE rounds up
-	FnFloor                    // (numeric) -> same
-	FnRound                    // (numeric) -> BIGINT for DOUBLE, same for integers: half away from zero... as ksqlDB
-	FnRoundTo                  // (DOUBLE, INT) -> DOUBLE rounded to n decimal places
-	FnUpper                    // (STRING) -> STRING
-	FnLower                    // (STRING) -> STRING
-	FnTrim                     // (STRING) -> STRING
-	FnLTrim                    // (STRING) -> STRING
-	FnRTrim                    // (STRING) -> STRING
-	FnLen                      // (STRING) -> INT
-	FnConcat                   // (STRING...) -> STRING; NULL arguments are skipped
-	FnConcatWS                 // (STRING sep, STRING...) -> STRING; NULL sep -> NULL, NULL args skipped
-	FnSubstring                // (STRING, INT pos [, INT len]) -> STRING
-	FnReplace                  // (STRING, STRING, STRING) -> STRING
-	FnCoalesce                 // (T...) -> T: first non-NULL
-	FnIfNull                   // (T, T) -> T
-	FnNullIf                   // (T, T) -> T: NULL if equal
+	FnAbs       Func = iota + 1 // (numeric) -> same
+	FnCeil                      // (numeric) -> same; DOUBLE rounds up
+	FnFloor                     // (numeric) -> same
+	FnRound                     // (numeric) -> BIGINT for DOUBLE, same for integers: half away from zero... as ksqlDB
+	FnRoundTo                   // (DOUBLE, INT) -> DOUBLE rounded to n decimal places
+	FnUpper                     // (STRING) -> STRING
+	FnLower                     // (STRING) -> STRING
+	FnTrim                      // (STRING) -> STRING
+	FnLTrim                     // (STRING) -> STRING
+	FnRTrim                     // (STRING) -> STRING
+	FnLen                       // (STRING) -> INT
+	FnConcat                    // (STRING...) -> STRING; NULL arguments are skipped
+	FnConcatWS                  // (STRING sep, STRING...) -> STRING; NULL sep -> NULL, NULL args skipped
+	FnSubstring                 // (STRING, INT pos [, INT len]) -> STRING
+	FnReplace                   // (STRING, STRING, STRING) -> STRING
+	FnCoalesce                  // (T...) -> T: first non-NULL
+	FnIfNull                    // (T, T) -> T
+	FnNullIf                    // (T, T) -> T: NULL if equal
 )
 
 // Call is a built-in function call.
