@@ -405,7 +405,11 @@ func TestValidation(t *testing.T) {
 		{"export missing memory", func(m *Module) { m.Export("memory", ExternMemory, 0) }, `export "memory": memory index 0 out of range`},
 		{"export unknown global", func(m *Module) { m.AddGlobalI32(false, 0); m.Export("g", ExternGlobal, 1) }, "global index 1 out of range"},
 		{"export table", func(m *Module) { m.Export("t", ExternTable, 0) }, "unsupported kind table"},
-		{"duplicate export", func(m *Module) { f := fn(m); m.Export("f", ExternFunc, f.Index()); m.Export("f", ExternFunc, f.Index()) }, "duplicate export name"},
+		{"duplicate export", func(m *Module) {
+			f := fn(m)
+			m.Export("f", ExternFunc, f.Index())
+			m.Export("f", ExternFunc, f.Index())
+		}, "duplicate export name"},
 		{"import after function", func(m *Module) { fn(m); m.ImportFunc("env", "g", 0) }, "imports must come first"},
 		{"import with unknown type", func(m *Module) { m.ImportFunc("env", "g", 3) }, "type index 3 out of range"},
 		{"function with unknown type", func(m *Module) { m.AddFunc("f", 0) }, "type index 0 out of range"},
