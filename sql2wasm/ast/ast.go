@@ -78,6 +78,9 @@ type ColumnDef struct {
 	Key        bool // KEY
 	PrimaryKey bool // PRIMARY KEY
 	Headers    bool // HEADERS or HEADER('key'): not supported yet, but parsed
+	// HeaderKey is the key of HEADER('key'); nil for HEADERS and for columns
+	// that are not headers.
+	HeaderKey *Literal
 }
 
 // Pos implements Node.

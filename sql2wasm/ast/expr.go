@@ -16,8 +16,29 @@ const (
 	LitString  // 'text' with quotes removed and '' unescaped
 )
 
+// String returns the kind's name, such as "integer".
+func (k LiteralKind) String() string {
+	switch k {
+	case LitNull:
+		return "null"
+	case LitBool:
+		return "boolean"
+	case LitInteger:
+		return "integer"
+	case LitDecimal:
+		return "decimal"
+	case LitFloat:
+		return "float"
+	case LitString:
+		return "string"
+	}
+	return "?"
+}
+
 // Literal is a constant as written. Value holds the text: the digits of a
-// number, TRUE/FALSE, or the string's content.
+// number, TRUE/FALSE, or the string's content. A minus sign written directly
+// before a number is part of the number's literal (Value "-1"), as in
+// ksqlDB's grammar, so that -2147483648 can be an INT.
 type Literal struct {
 	ValuePos token.Pos
 	Kind     LiteralKind
@@ -104,6 +125,19 @@ const (
 	OpNot
 )
 
+// String returns the operator as written in SQL.
+func (op UnaryOp) String() string {
+	switch op {
+	case OpNeg:
+		return "-"
+	case OpPlus:
+		return "+"
+	case OpNot:
+		return "NOT"
+	}
+	return "?"
+}
+
 // Unary is op X.
 type Unary struct {
 	OpPos token.Pos
@@ -177,6 +211,7 @@ type Paren struct {
 	X      Expr
 }
 
+func (x *When) Pos() token.Pos    { return x.WhenPos }
 func (x *Literal) Pos() token.Pos { return x.ValuePos }
 func (x *ColumnRef) Pos() token.Pos {
 	if x.Qualifier != nil {

@@ -30,6 +30,17 @@ const (
 	EmitFinal
 )
 
+// String returns CHANGES, FINAL or "" for no EMIT clause.
+func (k EmitKind) String() string {
+	switch k {
+	case EmitChanges:
+		return "CHANGES"
+	case EmitFinal:
+		return "FINAL"
+	}
+	return ""
+}
+
 // SelectItem is one item of the select list: `*`, `alias.*`, or an expression
 // with an optional alias.
 type SelectItem struct {
@@ -141,10 +152,26 @@ const (
 	WindowSession
 )
 
+// String returns TUMBLING, HOPPING or SESSION.
+func (k WindowKind) String() string {
+	switch k {
+	case WindowTumbling:
+		return "TUMBLING"
+	case WindowHopping:
+		return "HOPPING"
+	case WindowSession:
+		return "SESSION"
+	}
+	return "?"
+}
+
 // Window is the WINDOW clause: TUMBLING (SIZE d [, RETENTION d] [, GRACE
 // PERIOD d]), HOPPING (SIZE d, ADVANCE BY d, ...), SESSION (d, ...).
 type Window struct {
 	WindowPos token.Pos
+	// Name is the optional name ksqlDB allows between WINDOW and the kind
+	// (WINDOW w TUMBLING (...)); it has no meaning and is kept for printing.
+	Name      *Ident
 	Kind      WindowKind
 	Size      *Duration // the gap for SESSION
 	Advance   *Duration // HOPPING only

@@ -180,6 +180,7 @@ const (
 	SYSTEM
 	TABLE
 	TABLES
+	TERMINATE
 	THEN
 	TIME
 	TIMEOUT
@@ -360,6 +361,7 @@ var kindNames = [...]string{
 	SYSTEM:       "SYSTEM",
 	TABLE:        "TABLE",
 	TABLES:       "TABLES",
+	TERMINATE:    "TERMINATE",
 	THEN:         "THEN",
 	TIME:         "TIME",
 	TIMEOUT:      "TIMEOUT",
