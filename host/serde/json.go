@@ -1,0 +1,421 @@
+package serde
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+// jsonSerde is the JSON format as ksqlDB reads and writes it (KsqlJsonDeserializer
+// and Kafka Connect's JsonConverter without schemas).
+type jsonSerde struct {
+	cols []sdk.Column
+	key  bool
+	// bare: the single column is the whole document (a single-column key,
+	// or a value with WRAP_SINGLE_VALUE=false); otherwise an object.
+	bare bool
+	// collide: some column's name is the upper-case form of another's
+	// (`name` and NAME). Only then can one JSON field feed two columns, so
+	// only then must field lookup go on after the first match.
+	collide bool
+	// prefix[c] is `{"NAME":` for the first column and `,"NAME":` for the
+	// others, built once so that encoding a field name is one copy.
+	prefix [][]byte
+}
+
+func newJSON(cols []sdk.Column, opts Options) *jsonSerde {
+	s := &jsonSerde{cols: cols, key: opts.Key}
+	s.bare = len(cols) == 1 && (opts.Key || !opts.Wrap)
+	for i := range cols {
+		for j := range cols {
+			if i != j && upperEquals([]byte(cols[i].Name), cols[j].Name) {
+				s.collide = true
+			}
+		}
+	}
+	s.prefix = make([][]byte, len(cols))
+	for i, c := range cols {
+		var p []byte
+		if i == 0 {
+			p = append(p, '{')
+		} else {
+			p = append(p, ',')
+		}
+		p = appendJSONString(p, c.Name)
+		s.prefix[i] = append(p, ':')
+	}
+	return s
+}
+
+func (s *jsonSerde) Format() string        { return sdk.FormatJSON }
+func (s *jsonSerde) Columns() []sdk.Column { return s.cols }
+
+func (s *jsonSerde) IsNull(data []byte) bool {
+	if data == nil {
+		return true
+	}
+	i := skipWS(data, 0)
+	if len(data)-i < 4 || string(data[i:i+4]) != "null" {
+		return false
+	}
+	return skipWS(data, i+4) == len(data)
+}
+
+// span locates the chosen JSON value of a column in the input.
+type span struct {
+	start, end int
+	// level: 0 no field found, 1 found by upper-cased name, 2 by exact name.
+	level uint8
+}
+
+// stackSpans is how many columns are decoded without allocating the span
+// table on the heap.
+const stackSpans = 32
+
+func (s *jsonSerde) err(field, reason string) error {
+	return &Error{Format: sdk.FormatJSON, Key: s.key, Field: field, Reason: reason}
+}
+
+// Decode implements Serde.
+//
+// Fields are matched as ksqlDB matches them: by exact name, else by the
+// upper-cased JSON name (unquoted column names are upper case, so {"name":..}
+// fills NAME). When a name occurs twice the last occurrence wins, as in
+// Jackson's tree. Unknown fields are skipped without allocating.
+func (s *jsonSerde) Decode(data []byte, row []sdk.Value) error {
+	if len(row) != len(s.cols) {
+		return rowLenError(sdk.FormatJSON, s.key, len(row), len(s.cols))
+	}
+	if data == nil {
+		setNulls(row, s.cols)
+		return nil
+	}
+	i := skipWS(data, 0)
+	if i == len(data) {
+		return s.err("", "empty data is not a JSON document")
+	}
+	if s.bare {
+		end, err := skipValue(data, i, 0)
+		if err != nil {
+			return s.err("", err.Error())
+		}
+		if j := skipWS(data, end); j != len(data) {
+			return s.err("", errAt(j, "unexpected data after the JSON document").Error())
+		}
+		return s.decodeField(0, data[i:end], row)
+	}
+	if data[i] != '{' {
+		if data[i] == 'n' && s.IsNull(data) {
+			setNulls(row, s.cols)
+			return nil
+		}
+		if _, err := skipValue(data, i, 0); err != nil {
+			return s.err("", err.Error())
+		}
+		return s.err("", "expected a JSON object, found a JSON "+kindOf(data[i]))
+	}
+
+	var buf [stackSpans]span
+	var spans []span
+	if len(s.cols) <= stackSpans {
+		spans = buf[:len(s.cols)]
+	} else {
+		spans = make([]span, len(s.cols))
+	}
+	end, err := s.scanObject(data, i, spans)
+	if err != nil {
+		return s.err("", err.Error())
+	}
+	if j := skipWS(data, end); j != len(data) {
+		return s.err("", errAt(j, "unexpected data after the JSON document").Error())
+	}
+	for c := range s.cols {
+		sp := spans[c]
+		if sp.level == 0 {
+			row[c] = sdk.Value{Type: s.cols[c].Type, Null: true}
+			continue
+		}
+		if err := s.decodeField(c, data[sp.start:sp.end], row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanObject scans the object at data[i] and records in spans where each
+// column's value is. It returns the offset past the object.
+func (s *jsonSerde) scanObject(data []byte, i int, spans []span) (int, error) {
+	i = skipWS(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return i + 1, nil
+	}
+	hint := 0 // fields usually come in column order: try the next column first
+	var kbuf [64]byte
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return 0, unexpected(data, i, "a field name")
+		}
+		ke, flags, err := scanString(data, i)
+		if err != nil {
+			return 0, err
+		}
+		name := data[i+1 : ke-1]
+		if flags&strEscaped != 0 {
+			name = appendUnescaped(kbuf[:0], name)
+		}
+		i = skipWS(data, ke)
+		if i >= len(data) || data[i] != ':' {
+			return 0, unexpected(data, i, "':'")
+		}
+		vs := skipWS(data, i+1)
+		ve, err := skipValue(data, vs, 1)
+		if err != nil {
+			return 0, err
+		}
+		hint = s.match(name, spans, vs, ve, hint)
+		i = skipWS(data, ve)
+		if i < len(data) && data[i] == ',' {
+			i = skipWS(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == '}' {
+			return i + 1, nil
+		}
+		return 0, unexpected(data, i, "',' or '}'")
+	}
+}
+
+// match records the value [vs, ve) for the columns the JSON field name
+// selects and returns the next lookup hint.
+func (s *jsonSerde) match(name []byte, spans []span, vs, ve, hint int) int {
+	n := len(s.cols)
+	exact := -1
+	for k := 0; k < n; k++ {
+		c := hint + k
+		if c >= n {
+			c -= n
+		}
+		if string(name) == s.cols[c].Name {
+			exact = c
+			break
+		}
+	}
+	if exact >= 0 {
+		spans[exact] = span{vs, ve, 2}
+		hint = exact + 1
+		if !s.collide {
+			return hint
+		}
+	}
+	for c := 0; c < n; c++ {
+		if c == exact || spans[c].level == 2 {
+			continue
+		}
+		if upperEquals(name, s.cols[c].Name) {
+			spans[c] = span{vs, ve, 1}
+			if !s.collide {
+				return c + 1
+			}
+		}
+	}
+	return hint
+}
+
+// upperEquals reports whether the upper-case form of key is name, the test
+// ksqlDB applies after an exact lookup fails.
+func upperEquals(key []byte, name string) bool {
+	i := 0
+	for i < len(key) && i < len(name) {
+		k, n := key[i], name[i]
+		if k >= utf8.RuneSelf || n >= utf8.RuneSelf {
+			return upperEqualsRunes(key[i:], name[i:])
+		}
+		if 'a' <= k && k <= 'z' {
+			k -= 'a' - 'A'
+		}
+		if k != n {
+			return false
+		}
+		i++
+	}
+	return i == len(key) && i == len(name)
+}
+
+func upperEqualsRunes(key []byte, name string) bool {
+	for len(key) > 0 && len(name) > 0 {
+		kr, ks := utf8.DecodeRune(key)
+		nr, ns := utf8.DecodeRuneInString(name)
+		if unicode.ToUpper(kr) != nr {
+			return false
+		}
+		key, name = key[ks:], name[ns:]
+	}
+	return len(key) == 0 && len(name) == 0
+}
+
+// decodeField converts the validated JSON value raw into column c of row,
+// with ksqlDB's coercions: numbers and numeric strings into INT, BIGINT and
+// DOUBLE; anything but null into STRING (numbers and booleans as their text,
+// objects as compact JSON); only true and false into BOOLEAN.
+func (s *jsonSerde) decodeField(c int, raw []byte, row []sdk.Value) error {
+	col := s.cols[c]
+	first := raw[0]
+	if first == 'n' {
+		row[c] = sdk.Value{Type: col.Type, Null: true}
+		return nil
+	}
+	switch col.Type {
+	case sdk.TypeBoolean:
+		switch first {
+		case 't':
+			row[c] = sdk.Value{Type: sdk.TypeBoolean, I: 1}
+			return nil
+		case 'f':
+			row[c] = sdk.Value{Type: sdk.TypeBoolean}
+			return nil
+		}
+	case sdk.TypeInt, sdk.TypeBigInt:
+		bits := 64
+		if col.Type == sdk.TypeInt {
+			bits = 32
+		}
+		switch {
+		case first == '-' || isDigit(first):
+			v, ok := jsonInteger(raw, bits)
+			if !ok {
+				return s.err(col.Name, fmt.Sprintf("number %s is out of range for %s", quoteRaw(raw), col.Type))
+			}
+			row[c] = sdk.Value{Type: col.Type, I: v}
+			return nil
+		case first == '"':
+			text, ok := s.smallString(raw)
+			if ok {
+				if v, ok := parseJavaInt(text, bits); ok {
+					row[c] = sdk.Value{Type: col.Type, I: v}
+					return nil
+				}
+			}
+			return s.err(col.Name, fmt.Sprintf("cannot parse %s as %s", quoteRaw(raw[1:len(raw)-1]), col.Type))
+		}
+	case sdk.TypeDouble:
+		switch {
+		case first == '-' || isDigit(first):
+			// A validated JSON number is valid Go syntax; ParseFloat rounds
+			// the exact decimal correctly, as BigDecimal.doubleValue does.
+			f, err := strconv.ParseFloat(string(raw), 64)
+			if err != nil && !isRangeErr(err) {
+				return s.err(col.Name, fmt.Sprintf("cannot parse %s as DOUBLE", quoteRaw(raw)))
+			}
+			row[c] = sdk.Value{Type: sdk.TypeDouble, F: f}
+			return nil
+		case first == '"':
+			text, ok := s.smallString(raw)
+			if ok {
+				if f, ok := parseJavaDouble(text); ok {
+					row[c] = sdk.Value{Type: sdk.TypeDouble, F: f}
+					return nil
+				}
+			}
+			return s.err(col.Name, fmt.Sprintf("cannot parse %s as DOUBLE", quoteRaw(raw[1:len(raw)-1])))
+		}
+	case sdk.TypeString:
+		var v string
+		switch first {
+		case '"':
+			v = stringValue(raw)
+		case 't':
+			v = "true"
+		case 'f':
+			v = "false"
+		case '{':
+			v = string(appendCompactJSON(nil, raw))
+		case '[':
+			v = string(appendKsqlArrayText(nil, raw))
+		default:
+			v = string(appendJavaNumberText(nil, raw))
+		}
+		row[c] = sdk.Value{Type: sdk.TypeString, S: v}
+		return nil
+	}
+	return s.err(col.Name, fmt.Sprintf("cannot convert a JSON %s to %s", kindOf(first), col.Type))
+}
+
+// smallString returns the contents of the JSON string raw for number
+// parsing, resolving escapes if there are any. It reports false for strings
+// too long to be a number, which keeps the copy bounded.
+func (s *jsonSerde) smallString(raw []byte) ([]byte, bool) {
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c == '\\' {
+			if len(body) > 512 {
+				return nil, false
+			}
+			return appendUnescaped(make([]byte, 0, len(body)), body), true
+		}
+	}
+	return body, true
+}
+
+func isRangeErr(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+// quoteRaw quotes input text for an error message.
+func quoteRaw(b []byte) string { return quoteValue(b) }
+
+// Encode implements Serde. Objects have the column names as fields, in
+// column order, without white space, as ksqlDB writes them.
+func (s *jsonSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
+	if len(row) != len(s.cols) {
+		return nil, rowLenError(sdk.FormatJSON, s.key, len(row), len(s.cols))
+	}
+	if s.bare {
+		if row[0].Null {
+			return nil, nil
+		}
+		return s.appendValue(nonNil(dst), 0, row[0])
+	}
+	var err error
+	for c := range s.cols {
+		dst = append(dst, s.prefix[c]...)
+		if dst, err = s.appendValue(dst, c, row[c]); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// appendValue appends one value as JSON.
+func (s *jsonSerde) appendValue(dst []byte, c int, v sdk.Value) ([]byte, error) {
+	if v.Null {
+		return append(dst, "null"...), nil
+	}
+	col := s.cols[c]
+	if v.Type != col.Type {
+		return nil, typeError(sdk.FormatJSON, s.key, col, v.Type)
+	}
+	switch col.Type {
+	case sdk.TypeBoolean:
+		if v.I != 0 {
+			return append(dst, "true"...), nil
+		}
+		return append(dst, "false"...), nil
+	case sdk.TypeInt, sdk.TypeBigInt:
+		return strconv.AppendInt(dst, v.I, 10), nil
+	case sdk.TypeDouble:
+		if math.IsNaN(v.F) || math.IsInf(v.F, 0) {
+			// JSON has no literal for these; Jackson quotes them.
+			dst = append(dst, '"')
+			dst = appendJavaDouble(dst, v.F)
+			return append(dst, '"'), nil
+		}
+		return appendJavaDouble(dst, v.F), nil
+	default:
+		return appendJSONString(dst, v.S), nil
+	}
+}
