@@ -340,7 +340,11 @@ func (p *parser) lambdaAhead() bool {
 func (p *parser) caseExpr() ast.Expr {
 	c := &ast.Case{CasePos: p.expect(token.CASE)}
 	p.enter()
-	if p.tok.Kind != token.WHEN {
+	switch p.tok.Kind {
+	case token.WHEN:
+	case token.ELSE, token.END, token.THEN:
+		p.expected("WHEN")
+	default:
 		c.Operand = p.valueExpr()
 	}
 	if p.tok.Kind != token.WHEN {

@@ -379,6 +379,7 @@ func (p *parser) create() ast.Statement {
 	var cols []*ast.ColumnDef
 	if p.tok.Kind == token.LPAREN {
 		cols = p.tableElements()
+		p.checkKeys(kind, cols)
 	}
 	var props []*ast.Property
 	if p.tok.Kind == token.WITH {
@@ -446,6 +447,24 @@ func (p *parser) tableElements() []*ast.ColumnDef {
 	}
 	p.next()
 	return cols
+}
+
+// checkKeys rejects KEY in a table and PRIMARY KEY in a stream, as ksqlDB's
+// parser does, with its message.
+func (p *parser) checkKeys(kind ast.SourceKind, cols []*ast.ColumnDef) {
+	for _, c := range cols {
+		switch {
+		case kind == ast.KindTable && c.Key:
+			p.errorAt(c.Pos(), fmt.Sprintf("Column %s is a 'KEY' column: please use 'PRIMARY KEY' for tables.", quoteName(c.Name)))
+		case kind == ast.KindStream && c.PrimaryKey:
+			p.errorAt(c.Pos(), fmt.Sprintf("Column %s is a 'PRIMARY KEY' column: please use 'KEY' for streams.", quoteName(c.Name)))
+		}
+	}
+}
+
+// quoteName writes a name as ksqlDB's messages do: in backticks.
+func quoteName(id *ast.Ident) string {
+	return "`" + strings.ReplaceAll(id.Name, "`", "``") + "`"
 }
 
 // properties parses WITH (name = literal, ...).
