@@ -151,6 +151,17 @@ func (l Layout) Heap() uint32 { return l.InData() + align8(l.InDataSize) }
 // End returns one past the last byte of the region.
 func (l Layout) End() uint32 { return l.Heap() + align8(l.HeapSize) }
 
+// End64 returns End computed in 64 bits. End wraps around for a layout that
+// does not fit in a 32-bit address space; Validate uses End64 so that a
+// hostile manifest cannot pass with a wrapped-around end.
+func (l Layout) End64() uint64 {
+	a8 := func(n uint64) uint64 { return (n + 7) &^ 7 }
+	c := uint64(l.Capacity)
+	col := a8(c) + c*SlotSize
+	end := uint64(l.Base) + HeaderSize + uint64(l.Inputs)*col + a8(c) + uint64(l.Outputs)*col
+	return end + a8(uint64(l.InDataSize)) + a8(uint64(l.HeapSize))
+}
+
 // PageSize is the WebAssembly page size.
 const PageSize = 65536
 

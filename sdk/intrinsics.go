@@ -63,7 +63,7 @@ var Intrinsics = []Intrinsic{
 	{IntrLower, []ValType{I32, I32, I32}, []ValType{I64},
 		"(base, ptr, len) -> str: lower-case"},
 	{IntrTrim, []ValType{I32, I32, I32}, []ValType{I64},
-		"(base, ptr, len) -> str: without leading and trailing whitespace (a slice of the argument, nothing written)"},
+		"(base, ptr, len) -> str: without leading and trailing characters <= ' ' as Java's String.trim (a slice of the argument, nothing written)"},
 	{IntrLTrim, []ValType{I32, I32, I32}, []ValType{I64},
 		"(base, ptr, len) -> str: without leading whitespace"},
 	{IntrRTrim, []ValType{I32, I32, I32}, []ValType{I64},
@@ -77,7 +77,7 @@ var Intrinsics = []Intrinsic{
 	{IntrCompare, []ValType{I32, I32, I32, I32}, []ValType{I32},
 		"(aPtr, aLen, bPtr, bLen) -> i32: -1, 0 or 1 comparing as Java's String.compareTo (UTF-16 order)"},
 	{IntrLike, []ValType{I32, I32, I32, I32, I32}, []ValType{I32},
-		"(ptr, len, patPtr, patLen, escape) -> i32: 1 if the string matches the LIKE pattern (% and _; escape is a code point or -1)"},
+		"(ptr, len, patPtr, patLen, escape) -> i32: 1 if the string matches the LIKE pattern (% and _, which as in ksqlDB do not match line terminators; escape is a code point or -1), 0 if not, -1 if the pattern ends with the escape character (an error in ksqlDB)"},
 	{IntrFormatInt, []ValType{I32, I64}, []ValType{I64},
 		"(base, v) -> str: decimal text of an integer"},
 	{IntrFormatDouble, []ValType{I32, F64}, []ValType{I64},
@@ -87,7 +87,7 @@ var Intrinsics = []Intrinsic{
 	{IntrParseDouble, []ValType{I32, I32, I32}, []ValType{F64},
 		"(base, ptr, len) -> f64: the double in the trimmed text; on failure 0 and HdrIntrinsicError = 1"},
 	{IntrParseBool, []ValType{I32, I32}, []ValType{I32},
-		"(ptr, len) -> i32: 1 for true/t/yes/y, 0 otherwise (case-insensitive), as ksqlDB's CAST(x AS BOOLEAN)"},
+		"(ptr, len) -> i32: 1 if the trimmed text is a non-empty prefix of true or yes (case-insensitive: t, tr, y, YES...), 0 otherwise, as ksqlDB's CAST(x AS BOOLEAN)"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

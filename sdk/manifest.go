@@ -119,8 +119,11 @@ func (m *Manifest) Validate() error {
 		if len(st.Inputs) > 4096 || len(st.Outputs) > 4096 || l.InDataSize > 1<<28 || l.HeapSize > 1<<28 {
 			return fmt.Errorf("manifest: stage %q: layout too large", st.Export)
 		}
-		if uint64(l.End()) > uint64(m.MemoryPages)*PageSize {
-			return fmt.Errorf("manifest: stage %q: layout ends at %d, beyond the module's %d pages", st.Export, l.End(), m.MemoryPages)
+		if l.Base%8 != 0 {
+			return fmt.Errorf("manifest: stage %q: layout base %d is not 8-byte aligned", st.Export, l.Base)
+		}
+		if l.End64() > uint64(m.MemoryPages)*PageSize {
+			return fmt.Errorf("manifest: stage %q: layout ends at %d, beyond the module's %d pages", st.Export, l.End64(), m.MemoryPages)
 		}
 		for _, c := range append(append([]Column(nil), st.Inputs...), st.Outputs...) {
 			if c.Type == TypeUnknown || c.Type > TypeString {
