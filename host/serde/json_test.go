@@ -287,7 +287,7 @@ func TestJSONEncodeAppends(t *testing.T) {
 }
 
 func TestEncodeErrors(t *testing.T) {
-	for _, f := range []string{"JSON", "KAFKA"} {
+	for _, f := range []string{"JSON", "DELIMITED", "KAFKA"} {
 		cols := []sdk.Column{col("A", sdk.TypeInt)}
 		s := mustNew(t, f, cols, Options{Wrap: true})
 		if _, err := s.Encode(nil, []sdk.Value{sdk.Str("x")}); err == nil || !strings.Contains(err.Error(), `cannot encode a STRING value in a INTEGER column`) {

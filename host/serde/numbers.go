@@ -31,6 +31,13 @@ func appendJavaDouble(dst []byte, f float64) []byte {
 	// stays on the stack.
 	var tmp [32]byte
 	b := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
+	if m := b[0] == '-'; (!m && b[1] == 'e') || (m && b[2] == 'e') {
+		// One significant digit. Java always prints at least two ("d.d")
+		// and then picks the two-digit decimal closest to f, which is not
+		// always the one-digit one padded: Double.MIN_VALUE is 4.9E-324,
+		// not 5.0E-324.
+		b = strconv.AppendFloat(tmp[:0], f, 'e', 1, 64)
+	}
 	if b[0] == '-' {
 		dst = append(dst, '-')
 		b = b[1:]
@@ -52,6 +59,9 @@ func appendJavaDouble(dst []byte, f float64) []byte {
 	digits := append(dbuf[:0], b[0])
 	if e > 1 {
 		digits = append(digits, b[2:e]...)
+	}
+	for len(digits) > 1 && digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
 	}
 	abs := math.Abs(f)
 	if abs >= 1e-3 && abs < 1e7 {
