@@ -15,7 +15,7 @@ import (
 // far below them.
 const (
 	dumpMaxDepth     = 256       // block nesting
-	dumpMaxLocals    = 1 << 16   // locals of one function
+	dumpMaxLocals    = 1 << 16   // locals of all functions together
 	dumpMaxDataShown = 64        // data segment bytes shown
 	dumpIndent       = "  "      // one nesting level
 	dumpMaxFuncs     = 1<<20 - 1 // functions, to bound the name table
@@ -28,7 +28,8 @@ var errDump = errors.New("wasm: dump")
 // it: types, imports, tables, memories, globals, exports, functions (one
 // instruction per line, indented by nesting, with the names of the "name"
 // section), data segments and the names and sizes of custom sections, in
-// the order of the module's sections. It reads the subset of the format
+// the order of the module's sections (a custom section's size is that of
+// its payload, after its name). It reads the subset of the format
 // this package emits, plus imports of every kind; unknown sections and
 // opcodes and malformed input are errors, never panics.
 func Dump(module []byte) (string, error) {
@@ -129,6 +130,7 @@ type dumper struct {
 	names     map[uint32]string
 	nameCount map[string]int
 	codeFuncs int // functions declared by the function section
+	locals    int // locals printed so far, against dumpMaxLocals
 }
 
 // section order ranks; custom sections (id 0) may appear anywhere.
@@ -738,7 +740,6 @@ func (d *dumper) function(idx uint32) error {
 	if err != nil {
 		return err
 	}
-	total := 0
 	for g := uint32(0); g < groups; g++ {
 		k, err := d.r.u32()
 		if err != nil {
@@ -748,8 +749,8 @@ func (d *dumper) function(idx uint32) error {
 		if err != nil {
 			return err
 		}
-		if total += int(k); total > dumpMaxLocals {
-			return fmt.Errorf("more than %d locals", dumpMaxLocals)
+		if d.locals += int(k); d.locals > dumpMaxLocals {
+			return fmt.Errorf("more than %d locals in the module", dumpMaxLocals)
 		}
 		if g == 0 {
 			d.out.WriteString(" (local")

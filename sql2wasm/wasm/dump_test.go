@@ -276,6 +276,13 @@ func TestDumpGolden(t *testing.T) {
 			if again != got {
 				t.Error("Dump is not deterministic")
 			}
+			if c.name == "dump_unnamed" { // the showcase runs in TestRunShowcase
+				runBinOnBoth(t, bin, nil, func(t *testing.T, mod api.Module) {
+					if got := call(t, mod, "a")[0]; got != i32(math.MinInt32) {
+						t.Errorf("a() = %#x", got)
+					}
+				})
+			}
 		})
 	}
 }

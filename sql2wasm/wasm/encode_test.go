@@ -2,12 +2,16 @@ package wasm
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"math"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 )
 
 // hexBytes decodes hex with spaces, for readable expected encodings.
@@ -107,7 +111,24 @@ func TestEncodeModules(t *testing.T) {
 			if _, err := Dump(got); err != nil {
 				t.Errorf("Dump of encoded module: %v", err)
 			}
+			// wazero accepts and instantiates every one of them.
+			runBinOnBoth(t, got, envF, func(t *testing.T, mod api.Module) {
+				if mod.ExportedFunction("f") != nil {
+					call(t, mod, "f")
+				}
+			})
 		})
+	}
+}
+
+// envF provides the host function env.f: () -> () that the import case
+// needs.
+func envF(t *testing.T, ctx context.Context, r wazero.Runtime) {
+	_, err := r.NewHostModuleBuilder("env").NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(func(context.Context, api.Module, []uint64) {}), nil, nil).
+		Export("f").Instantiate(ctx)
+	if err != nil {
+		t.Fatalf("host module: %v", err)
 	}
 }
 
@@ -127,6 +148,11 @@ func TestEncodeLongSection(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("Encode =\n% x\nwant\n% x", got, want)
 	}
+	runBinOnBoth(t, got, nil, func(t *testing.T, mod api.Module) {
+		if b, ok := mod.Memory().Read(8, 200); !ok || !bytes.Equal(b, data) {
+			t.Error("data segment not in memory after instantiation")
+		}
+	})
 }
 
 func TestEncodeDeterministic(t *testing.T) {
@@ -292,8 +318,9 @@ func TestPositions(t *testing.T) {
 	m := NewModule()
 	m.SetMemory(1, 1, "")
 	ty := m.AddType([]ValType{I32}, []ValType{I32})
-	m.ImportFunc("env", "h", ty) // shifts function indices
-	_ = m.AddFunc("first", ty)   // empty body, no positions
+	m.ImportFunc("env", "h", ty)    // shifts function indices
+	first := m.AddFunc("first", ty) // no positions
+	first.LocalGet(0)
 	f := m.AddFunc("second", ty)
 	f.AddLocal(I64) // local declarations come before the first instruction
 	f.SetPos(10)
@@ -307,10 +334,25 @@ func TestPositions(t *testing.T) {
 	f.I32Load(2, 4) // 0x28
 	f.SetPos(14)    // trailing tag: covers the implicit final end
 
+	m.Export("second", ExternFunc, f.Index())
 	bin, pos, err := m.EncodeWithPositions()
 	if err != nil {
 		t.Fatal(err)
 	}
+	runBinOnBoth(t, bin, func(t *testing.T, ctx context.Context, r wazero.Runtime) {
+		_, err := r.NewHostModuleBuilder("env").NewFunctionBuilder().
+			WithGoModuleFunction(api.GoModuleFunc(func(context.Context, api.Module, []uint64) {}),
+				[]api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}).
+			Export("h").Instantiate(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}, func(t *testing.T, mod api.Module) {
+		mod.Memory().WriteUint32Le(2+300+4, 0xCAFE) // param + i32.const 300 + load offset 4
+		if got := call(t, mod, "second", 2)[0]; got != 0xCAFE {
+			t.Errorf("second(2) = %#x, want the word at 306", got)
+		}
+	})
 	want := []struct {
 		tag uint32
 		op  byte
