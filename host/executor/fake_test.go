@@ -39,10 +39,12 @@ func newGoStage(capacity, nIn int, fn func(in []sdk.Value) (byte, []sdk.Value)) 
 	return g
 }
 
-func (g *goStage) Capacity() int                     { return g.capacity }
-func (g *goStage) Reset()                            { g.used = 0 }
-func (g *goStage) SetNull(col, row int)              { g.in[row][col] = sdk.Value{Null: true} }
-func (g *goStage) SetInt(col, row int, v int64)      { g.in[row][col] = sdk.Value{Type: sdk.TypeBigInt, I: v} }
+func (g *goStage) Capacity() int        { return g.capacity }
+func (g *goStage) Reset()               { g.used = 0 }
+func (g *goStage) SetNull(col, row int) { g.in[row][col] = sdk.Value{Null: true} }
+func (g *goStage) SetInt(col, row int, v int64) {
+	g.in[row][col] = sdk.Value{Type: sdk.TypeBigInt, I: v}
+}
 func (g *goStage) SetDouble(col, row int, v float64) { g.in[row][col] = sdk.Double(v) }
 func (g *goStage) SetString(col, row int, s string) bool {
 	if g.used+len(s) > g.inData {
@@ -72,7 +74,7 @@ func (g *goStage) Run(_ context.Context, rows int, offset int64) (int32, int, er
 	return sdk.StatusOK, 0, nil
 }
 
-func (g *goStage) Sel(row int) byte               { return g.sel[row] }
+func (g *goStage) Sel(row int) byte              { return g.sel[row] }
 func (g *goStage) Output(col, row int) sdk.Value { return g.out[row][col] }
 
 // goInstance hands out one goStage.
@@ -81,6 +83,6 @@ type goInstance struct {
 	closed bool
 }
 
-func (i *goInstance) Batch(int) (StageBatch, error)   { return i.stage, nil }
-func (i *goInstance) Close(context.Context) error     { i.closed = true; return nil }
+func (i *goInstance) Batch(int) (StageBatch, error)                      { return i.stage, nil }
+func (i *goInstance) Close(context.Context) error                        { i.closed = true; return nil }
 func (i *goInstance) NewInstance(context.Context) (StageInstance, error) { return i, nil }

@@ -136,8 +136,8 @@ func TestQueryFilterProjectAndLog(t *testing.T) {
 		rec(0, intKey(1), `{"name":"a","age":20}`, 100),
 		rec(1, intKey(2), `{"name":"b","age":10}`, 101),
 		rec(2, intKey(3), `{"name":"c","age":"old"}`, 102), // malformed
-		rec(3, intKey(4), `<null>`, 103),                  // stream tombstone: ignored
-		rec(4, []byte{1}, `{"name":"d","age":30}`, 104),   // bad KAFKA INT key
+		rec(3, intKey(4), `<null>`, 103),                   // stream tombstone: ignored
+		rec(4, []byte{1}, `{"name":"d","age":30}`, 104),    // bad KAFKA INT key
 		rec(5, intKey(6), `{"NAME":"e","AGE":40}`, 105),
 	}
 	recs[5].Headers = []Header{{Key: "h", Value: []byte("v")}}
@@ -291,7 +291,7 @@ func TestQueryTableTombstones(t *testing.T) {
 	f := newFixture(t, sdk.Table, 16)
 	recs := []Record{
 		rec(0, intKey(1), `{"name":"a","age":20}`, 5),
-		rec(1, intKey(1), `<null>`, 6),                 // tombstone: passes as a tombstone
+		rec(1, intKey(1), `<null>`, 6),                // tombstone: passes as a tombstone
 		rec(2, intKey(2), `{"name":"b","age":10}`, 7), // filtered out: a tombstone
 	}
 	if err := f.q.Process(context.Background(), recs); err != nil {
