@@ -1,6 +1,6 @@
-// Instructions without control-flow immediates, one method per opcode table entry.
-// Written from opcodes.go by a script; TestGeneratedMethods checks every method against
-// the table, so an edit to one without the other fails the tests.
+// Instructions without control-flow immediates: one method per opcode table
+// entry, named after the WAT mnemonic. TestGeneratedMethods checks every
+// method against opTable, so the two cannot drift apart.
 
 package wasm
 
