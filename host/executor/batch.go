@@ -36,9 +36,10 @@ type StageBatch interface {
 	// Sel returns the selection byte of a row after Run.
 	Sel(row int) byte
 	// Output returns output column col of row after Run. A STRING's bytes
-	// may be copied into the value; Output must not keep a reference to
-	// guest memory in it.
-	Output(col, row int) sdk.Value
+	// are copied into the value (no reference to guest memory is kept). An
+	// error (an output pointing outside the module's memory) is a broken
+	// module: the query fails.
+	Output(col, row int) (sdk.Value, error)
 }
 
 // StageInstance is one instance of a query module: the batches of its stages.

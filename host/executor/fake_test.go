@@ -74,8 +74,8 @@ func (g *goStage) Run(_ context.Context, rows int, offset int64) (int32, int, er
 	return sdk.StatusOK, 0, nil
 }
 
-func (g *goStage) Sel(row int) byte              { return g.sel[row] }
-func (g *goStage) Output(col, row int) sdk.Value { return g.out[row][col] }
+func (g *goStage) Sel(row int) byte                       { return g.sel[row] }
+func (g *goStage) Output(col, row int) (sdk.Value, error) { return g.out[row][col], nil }
 
 // goInstance hands out one goStage.
 type goInstance struct {

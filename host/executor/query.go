@@ -647,6 +647,7 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 	m := t.meta[r]
 	rec := &recs[m.rec]
 	sel := t.batch.Sel(r)
+	var err error
 	switch {
 	case sel >= sdk.SelError:
 		t.logDrop(ctx, q, recs, m.rec, LogEvaluation, rowErrorReason(sel-sdk.SelError))
@@ -666,15 +667,22 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 		}
 	} else {
 		for j, o := range q.outKey {
-			t.outKey[j] = t.batch.Output(o, r)
+			if t.outKey[j], err = t.batch.Output(o, r); err != nil {
+				return t.outputError(q, rec, err)
+			}
 		}
 		for j, o := range q.outVal {
-			t.outVal[j] = t.batch.Output(o, r)
+			if t.outVal[j], err = t.batch.Output(o, r); err != nil {
+				return t.outputError(q, rec, err)
+			}
 		}
 	}
 	ts := m.rowtime
 	if q.outTS >= 0 && !deleted {
-		v := t.batch.Output(q.outTS, r)
+		v, err := t.batch.Output(q.outTS, r)
+		if err != nil {
+			return t.outputError(q, rec, err)
+		}
 		if v.Null || v.I < 0 {
 			t.logDrop(ctx, q, recs, m.rec, LogEvaluation, fmt.Sprintf("invalid timestamp in column %s: %s", q.sink.TimestampColumn, v.GoString()))
 			return nil
@@ -682,6 +690,11 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 		ts = v.I
 	}
 	return t.produce(ctx, q, recs, m, rec, ts, deleted)
+}
+
+// outputError fails the query when a module's output cannot be read.
+func (t *task) outputError(q *Query, rec *Record, err error) error {
+	return &QueryError{Query: q.id, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset, Err: err}
 }
 
 // sourceKey copies the decoded source key into the output key row when the

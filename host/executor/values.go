@@ -58,16 +58,23 @@ func InsertValues(ctx context.Context, man *sdk.Manifest, inst StageInstance, si
 	}
 	keyRow := make([]sdk.Value, len(outKey))
 	for j, o := range outKey {
-		keyRow[j] = b.Output(o, 0)
+		if keyRow[j], err = b.Output(o, 0); err != nil {
+			return Record{}, fmt.Errorf("insert values into %s: %w", dst.Name, err)
+		}
 	}
 	valRow := make([]sdk.Value, len(outVal))
 	for j, o := range outVal {
-		valRow[j] = b.Output(o, 0)
+		if valRow[j], err = b.Output(o, 0); err != nil {
+			return Record{}, fmt.Errorf("insert values into %s: %w", dst.Name, err)
+		}
 	}
 	rec := Record{Topic: dst.Topic, Partition: -1, Timestamp: now}
 	for j, o := range st.Outputs {
 		if o.Name == "ROWTIME" && dst.Column("ROWTIME") < 0 {
-			v := b.Output(j, 0)
+			v, err := b.Output(j, 0)
+			if err != nil {
+				return Record{}, fmt.Errorf("insert values into %s: %w", dst.Name, err)
+			}
 			if !v.Null {
 				rec.Timestamp = v.I
 			}
