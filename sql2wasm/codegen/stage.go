@@ -1,0 +1,241 @@
+package codegen
+
+import (
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+	"github.com/wasmstream/wasmstream/sql2wasm/wasm"
+)
+
+// label is a branch target: the index of its block in the stack of open
+// blocks (0 is the outermost), so it stays valid while more blocks open.
+type label int
+
+// noLabel is passed where a branch is impossible (an expression that cannot
+// be NULL never uses its NULL label).
+const noLabel label = -2
+
+// fn is the state of one stage function being emitted.
+type fn struct {
+	g   *gen
+	f   *wasm.Func
+	st  *plan.Stage
+	lay sdk.Layout
+
+	rows  uint32 // parameter: number of rows
+	row   uint32 // current row
+	row8  uint32 // row * SlotSize
+	end   uint32 // end of the current chunk of rows
+	next  label  // end of the current row's processing
+	pos   uint32 // current position tag (a token.Pos), 0 for none
+	free  map[wasm.ValType][]uint32
+	depth int
+}
+
+// emitStage emits the body of one stage function.
+func (g *gen) emitStage(f *wasm.Func, st *plan.Stage, lay sdk.Layout) error {
+	c := &fn{g: g, f: f, st: st, lay: lay, rows: 0, free: map[wasm.ValType][]uint32{}}
+	c.row = f.AddLocal(wasm.I32)
+	c.row8 = f.AddLocal(wasm.I32)
+	c.end = f.AddLocal(wasm.I32)
+
+	// rows = min(rows, Capacity): a host that passes more cannot make the
+	// stage read or write past its own region.
+	f.LocalGet(c.rows)
+	f.I32Const(int32(lay.Capacity))
+	f.LocalGet(c.rows)
+	f.I32Const(int32(lay.Capacity))
+	f.I32LtU()
+	f.Select()
+	f.LocalSet(c.rows)
+
+	done := c.block(wasm.BlockEmpty)
+	chunk := c.loop()
+	{
+		f.LocalGet(c.row)
+		f.LocalGet(c.rows)
+		f.I32GeU()
+		c.brIf(done)
+
+		// Cooperative cancellation, once per chunk.
+		f.I32Const(0)
+		f.I32Load(2, lay.Base+sdk.HdrCancel)
+		f.If(wasm.BlockEmpty)
+		c.returnStatus(sdk.StatusCancelled)
+		f.End()
+
+		// end = min(row + CancelCheckRows, rows)
+		f.LocalGet(c.row)
+		f.I32Const(sdk.CancelCheckRows)
+		f.I32Add()
+		f.LocalTee(c.end)
+		f.LocalGet(c.rows)
+		f.LocalGet(c.end)
+		f.LocalGet(c.rows)
+		f.I32LtU()
+		f.Select()
+		f.LocalSet(c.end)
+
+		rowLoop := c.loop()
+		{
+			f.LocalGet(c.row)
+			f.I32Const(3)
+			f.I32Shl()
+			f.LocalSet(c.row8)
+
+			c.next = c.block(wasm.BlockEmpty)
+			drop := c.block(wasm.BlockEmpty)
+			if st.Filter != nil {
+				c.jump(st.Filter, setNotTrue, drop)
+			}
+			for j, o := range st.Outputs {
+				c.emitOutput(j, o.Expr)
+			}
+			c.storeSel(sdk.SelEmit)
+			c.br(c.next)
+			c.endBlock() // drop
+			c.storeSel(sdk.SelDrop)
+			c.endBlock() // next
+
+			f.LocalGet(c.row)
+			f.I32Const(1)
+			f.I32Add()
+			f.LocalTee(c.row)
+			f.LocalGet(c.end)
+			f.I32LtU()
+			c.brIf(rowLoop)
+		}
+		c.endBlock() // rowLoop
+		c.br(chunk)
+	}
+	c.endBlock() // chunk
+	c.endBlock() // done
+	f.I32Const(sdk.StatusOK)
+	f.End()
+	return f.Err()
+}
+
+// storeSel writes the selection byte of the current row.
+func (c *fn) storeSel(v int32) {
+	c.f.LocalGet(c.row)
+	c.f.I32Const(v)
+	c.f.I32Store8(0, c.lay.Sel())
+}
+
+// returnStatus stores the current row in the header's status row and returns
+// status.
+func (c *fn) returnStatus(status int32) {
+	c.f.I32Const(0)
+	c.f.LocalGet(c.row)
+	c.f.I32Store(2, c.lay.Base+sdk.HdrStatusRow)
+	c.f.I32Const(status)
+	c.f.Return()
+}
+
+// rowError marks the current row as failed with reason and goes on with the
+// next row.
+func (c *fn) rowError(reason int32) {
+	c.storeSel(sdk.SelError + reason)
+	c.br(c.next)
+}
+
+// emitOutput computes output column j for the current row.
+func (c *fn) emitOutput(j int, e plan.Expr) {
+	f := c.f
+	defer c.leave(c.enter(e))
+	if col, ok := e.(*plan.Col); ok {
+		// A column passes through: copy its validity byte and slot as they
+		// are, without a branch.
+		f.LocalGet(c.row)
+		f.LocalGet(c.row)
+		f.I32Load8U(0, c.lay.InValid(col.Index))
+		f.I32Store8(0, c.lay.OutValid(j))
+		f.LocalGet(c.row8)
+		f.LocalGet(c.row8)
+		f.I64Load(3, c.lay.InValues(col.Index))
+		f.I64Store(3, c.lay.OutValues(j))
+		return
+	}
+	t := e.Type()
+	if !canNull(e) {
+		f.LocalGet(c.row8)
+		c.value(e, noLabel)
+		c.storeSlot(t, c.lay.OutValues(j))
+		c.storeValid(j, 1)
+		return
+	}
+	done := c.block(wasm.BlockEmpty)
+	isNull := c.block(wasm.BlockEmpty)
+	f.LocalGet(c.row8)
+	c.value(e, isNull)
+	c.storeSlot(t, c.lay.OutValues(j))
+	c.storeValid(j, 1)
+	c.br(done)
+	c.endBlock()
+	c.storeValid(j, 0)
+	c.endBlock()
+}
+
+func (c *fn) storeValid(j int, v int32) {
+	c.f.LocalGet(c.row)
+	c.f.I32Const(v)
+	c.f.I32Store8(0, c.lay.OutValid(j))
+}
+
+// storeSlot stores the value of type t on the stack (above an address) into
+// a slot at offset off.
+func (c *fn) storeSlot(t sdk.Type, off uint32) {
+	switch t {
+	case sdk.TypeBoolean:
+		c.f.I64ExtendI32U()
+		c.f.I64Store(3, off)
+	case sdk.TypeDouble:
+		c.f.F64Store(3, off)
+	default:
+		c.f.I64Store(3, off)
+	}
+}
+
+// Blocks and labels.
+
+func (c *fn) block(bt wasm.BlockType) label {
+	c.f.Block(bt)
+	return label(c.f.Depth() - 1)
+}
+
+func (c *fn) loop() label {
+	c.f.Loop(wasm.BlockEmpty)
+	return label(c.f.Depth() - 1)
+}
+
+func (c *fn) endBlock() { c.f.End() }
+
+func (c *fn) rel(l label) uint32 { return uint32(c.f.Depth() - 1 - int(l)) }
+
+func (c *fn) br(l label)   { c.f.Br(c.rel(l)) }
+func (c *fn) brIf(l label) { c.f.BrIf(c.rel(l)) }
+
+// Locals.
+
+// tmp returns a free local of type t; release it with put when its value is
+// dead. Reuse keeps the number of locals (and the compiler's work) small.
+func (c *fn) tmp(t wasm.ValType) uint32 {
+	if l := c.free[t]; len(l) > 0 {
+		x := l[len(l)-1]
+		c.free[t] = l[:len(l)-1]
+		return x
+	}
+	return c.f.AddLocal(t)
+}
+
+func (c *fn) put(t wasm.ValType, idx uint32) { c.free[t] = append(c.free[t], idx) }
+
+// valType is the wasm type that holds a value of SQL type t on the stack.
+func valType(t sdk.Type) wasm.ValType {
+	switch t {
+	case sdk.TypeBoolean:
+		return wasm.I32
+	case sdk.TypeDouble:
+		return wasm.F64
+	}
+	return wasm.I64
+}
