@@ -1,0 +1,26 @@
+// Package analyzer checks statements of the ksqlDB dialect against a catalog
+// of streams and tables and turns persistent queries into the typed plan of
+// package plan.
+//
+// The analyzer is where ksqlDB's semantics live on the compiler side: name
+// resolution (aliases, qualified names, pseudo-columns), type checking with
+// ksqlDB's numeric widening and three-valued NULL logic, function
+// resolution, the rules for key columns (a stream's key must be carried
+// through its projection, PARTITION BY makes a new key), sink naming and
+// formats, and the WITH properties of CREATE statements. Where ksqlDB's own
+// conformance tests expect an error message, the analyzer's message contains
+// it.
+//
+// An Analyzer holds the state a sequence of statements builds up: the
+// Catalog, the session properties (SET/UNSET) and the registry of persistent
+// queries. Analyze checks one statement and describes its effect in a Result
+// without changing that state; Commit applies the Result. The split lets the
+// caller generate code for a query first and register its sink only when
+// that succeeded.
+//
+// The files follow the clauses of a query: scope.go resolves names, expr.go
+// types expressions, funcs.go resolves functions, select.go, where.go and
+// partition.go handle their clauses, sink.go derives the sink, query.go
+// orchestrates them. GROUP BY, windows and joins are rejected with "not
+// supported yet" and will get files of their own.
+package analyzer

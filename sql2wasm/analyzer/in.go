@@ -1,0 +1,208 @@
+package analyzer
+
+import (
+	"math"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/ast"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+)
+
+// in rewrites `x [NOT] IN (a, b, ...)`.
+//
+// As in ksqlDB (CoercionUtil.coerceUserList), x and the list are brought to
+// one common type first: numbers widen; a string literal counts as the
+// number it spells when the others are numbers (and as a boolean among
+// booleans); a non-string literal turns into its text among strings; any
+// other mismatch is an error. Then `x IN (...)` is true when x equals an
+// element and false otherwise, never NULL: ksqlDB's InListEvaluator skips
+// NULL elements and answers false for a NULL x, so `x NOT IN (...)` is true
+// for a NULL x.
+func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
+	items := append([]ast.Expr{x.X}, x.List...)
+	typed := make([]plan.Expr, len(items))
+	for i, a := range items {
+		e, err := c.check(a)
+		if err != nil {
+			return nil, err
+		}
+		typed[i] = e
+	}
+
+	common := sdk.TypeUnknown
+	for i, e := range typed {
+		a := unparen(items[i])
+		if common == sdk.TypeUnknown {
+			common = e.Type()
+			continue
+		}
+		if isNull(e) {
+			continue
+		}
+		if lit, ok := a.(*ast.Literal); ok && lit.Kind == ast.LitString {
+			if isNumeric(common) {
+				src, ok := stringNumericType(lit.Value)
+				if !ok {
+					return nil, c.genErr(a.Pos(), "invalid input syntax for type %s: \"%s\".", common, lit.Value)
+				}
+				switch {
+				case src == sdk.TypeDouble || common == sdk.TypeDouble:
+					common = sdk.TypeDouble
+				case canWiden(src, common):
+				default:
+					common = src
+				}
+				continue
+			}
+			if common == sdk.TypeBoolean {
+				if _, ok := laxBool(lit.Value); !ok {
+					return nil, c.genErr(a.Pos(), "invalid input syntax for type BOOLEAN: \"%s\".", lit.Value)
+				}
+				continue
+			}
+		}
+		_, isLit := a.(*ast.Literal)
+		if t, ok := listCoercion(e.Type(), common, isLit); ok {
+			common = t
+			continue
+		}
+		if t, ok := listCoercion(common, e.Type(), isLit); ok {
+			common = t
+			continue
+		}
+		return nil, c.genErr(a.Pos(), "operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.",
+			common, e.Type(), formatExpr(a, nil))
+	}
+
+	pos := x.X.Pos()
+	var match plan.Expr
+	if !isNull(typed[0]) && common != sdk.TypeUnknown {
+		v := convertListItem(typed[0], items[0], common)
+		for i := 1; i < len(typed); i++ {
+			if isNull(typed[i]) {
+				continue
+			}
+			eq := &plan.Binary{At: items[i].Pos(), Op: plan.OpEq, X: v,
+				Y: convertListItem(typed[i], items[i], common), T: sdk.TypeBoolean}
+			if match == nil {
+				match = eq
+			} else {
+				match = &plan.Binary{At: pos, Op: plan.OpOr, X: match, Y: eq, T: sdk.TypeBoolean}
+			}
+		}
+	}
+	var out plan.Expr
+	if match == nil {
+		out = &plan.Const{At: pos, V: sdk.Bool(false)}
+	} else {
+		out = &plan.Case{At: pos, Whens: []plan.When{{Cond: match, Then: &plan.Const{At: pos, V: sdk.Bool(true)}}},
+			Else: &plan.Const{At: pos, V: sdk.Bool(false)}, T: sdk.TypeBoolean}
+	}
+	if x.Not {
+		out = &plan.Unary{At: pos, Op: plan.OpNot, X: out, T: sdk.TypeBoolean}
+	}
+	return out, nil
+}
+
+// listCoercion is ksqlDB's DefaultSqlValueCoercer.canCoerce: an expression
+// may widen to a wider number; a literal (lax) may also become a STRING.
+func listCoercion(from, to sdk.Type, lax bool) (sdk.Type, bool) {
+	if canWiden(from, to) {
+		return to, true
+	}
+	if lax && to == sdk.TypeString && (isNumeric(from) || from == sdk.TypeBoolean) {
+		return sdk.TypeString, true
+	}
+	return sdk.TypeUnknown, false
+}
+
+// convertListItem converts one element of an IN list to the common type:
+// literals become constants of that type, other expressions a Convert.
+func convertListItem(e plan.Expr, a ast.Expr, t sdk.Type) plan.Expr {
+	if e.Type() == t {
+		return e
+	}
+	lit, ok := unparen(a).(*ast.Literal)
+	if !ok {
+		return coerce(e, t)
+	}
+	pos := e.Pos()
+	switch {
+	case lit.Kind == ast.LitString && isNumeric(t):
+		return &plan.Const{At: pos, V: parseNumber(lit.Value, t)}
+	case lit.Kind == ast.LitString && t == sdk.TypeBoolean:
+		b, _ := laxBool(lit.Value)
+		return &plan.Const{At: pos, V: sdk.Bool(b)}
+	case t == sdk.TypeString:
+		return &plan.Const{At: pos, V: sdk.Str(literalText(lit))}
+	}
+	return coerce(e, t)
+}
+
+// literalText is the text a literal turns into as a STRING: booleans in
+// lower case, integers without leading zeros, decimals as written.
+func literalText(lit *ast.Literal) string {
+	switch lit.Kind {
+	case ast.LitBool:
+		return strings.ToLower(lit.Value)
+	case ast.LitInteger:
+		if n, ok := new(big.Int).SetString(lit.Value, 10); ok {
+			return n.String()
+		}
+	}
+	return lit.Value
+}
+
+var numberText = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+
+// stringNumericType returns the type of the number a string spells, as
+// ksqlDB's CoercionUtil decides it: digits only are INT or BIGINT when they
+// fit (strictly inside the range), anything else numeric is DECIMAL, which
+// is DOUBLE here.
+func stringNumericType(s string) (sdk.Type, bool) {
+	s = strings.TrimSpace(s)
+	if !numberText.MatchString(s) {
+		return sdk.TypeUnknown, false
+	}
+	if !strings.ContainsAny(s, ".eE") {
+		n, err := strconv.ParseInt(s, 10, 64)
+		switch {
+		case err == nil && n > math.MinInt32 && n < math.MaxInt32:
+			return sdk.TypeInt, true
+		case err == nil && n > math.MinInt64 && n < math.MaxInt64:
+			return sdk.TypeBigInt, true
+		}
+	}
+	return sdk.TypeDouble, true
+}
+
+// parseNumber converts the text of a numeric string literal to a value of
+// numeric type t (stringNumericType already accepted it).
+func parseNumber(s string, t sdk.Type) sdk.Value {
+	s = strings.TrimSpace(s)
+	switch t {
+	case sdk.TypeInt:
+		n, _ := strconv.ParseInt(s, 10, 32)
+		return sdk.Int(int32(n))
+	case sdk.TypeBigInt:
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return sdk.BigInt(n)
+	}
+	f, _ := strconv.ParseFloat(s, 64)
+	return sdk.Double(f)
+}
+
+// laxBool reads a boolean the way ksqlDB's lax coercer does.
+func laxBool(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "t", "yes", "y":
+		return true, true
+	case "false", "f", "no", "n":
+		return false, true
+	}
+	return false, false
+}

@@ -1,0 +1,342 @@
+package analyzer
+
+import (
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/ast"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+	"github.com/wasmstream/wasmstream/sql2wasm/token"
+)
+
+// queryAnalysis is the analysis of one SELECT of a persistent query.
+type queryAnalysis struct {
+	a        *Analyzer
+	sel      *ast.Select
+	src      *sdk.Source
+	scope    *Scope
+	sinkName string // names the sink in key errors (`OUTPUT`)
+
+	filter    plan.Expr
+	partition *partitionBy // nil without PARTITION BY
+	keys      []outColumn  // the sink's key columns, in order
+	values    []outColumn  // the sink's value columns, in order
+}
+
+// outColumn is one column the query writes.
+type outColumn struct {
+	name string
+	expr plan.Expr
+	pos  token.Pos
+}
+
+// analyzeSelect runs the clauses of a persistent query's SELECT in
+// ksqlDB's order: FROM, the check that every column name resolves (WHERE,
+// PARTITION BY, then the projection), WHERE, PARTITION BY, projection.
+func (a *Analyzer) analyzeSelect(sel *ast.Select, sinkName string) (*queryAnalysis, *Error) {
+	if err := unsupportedClauses(sel); err != nil {
+		return nil, err
+	}
+	ref := sel.From.(*ast.SourceRef)
+	src := a.cat.get(ref.Name.Name)
+	if src == nil {
+		return nil, errorf(ref.Name.Pos(), "Source `%s` does not exist.", ref.Name.Name)
+	}
+	alias := ""
+	if ref.Alias != nil {
+		alias = ref.Alias.Name
+	}
+	q := &queryAnalysis{a: a, sel: sel, src: src, scope: newScope(src, alias), sinkName: sinkName}
+	if err := q.resolveNames(); err != nil {
+		return nil, err
+	}
+	if err := q.where(); err != nil {
+		return nil, err
+	}
+	if err := q.partitionBy(); err != nil {
+		return nil, err
+	}
+	if err := q.projection(); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// unsupportedClauses rejects what the stateless core does not do yet.
+func unsupportedClauses(sel *ast.Select) *Error {
+	if j, ok := sel.From.(*ast.Join); ok {
+		return notSupported(j.JoinPos, "JOIN")
+	}
+	if _, ok := sel.From.(*ast.SourceRef); !ok {
+		return notSupported(sel.Pos(), "this FROM clause")
+	}
+	switch {
+	case sel.Window != nil:
+		return notSupported(sel.Window.Pos(), "WINDOW")
+	case len(sel.GroupBy) > 0:
+		return notSupported(sel.GroupBy[0].Pos(), "GROUP BY")
+	case sel.Having != nil:
+		return notSupported(sel.Having.Pos(), "HAVING")
+	case sel.Emit == ast.EmitFinal:
+		return notSupported(sel.EmitPos, "EMIT FINAL")
+	case sel.Limit != nil:
+		return notSupported(sel.Limit.Pos(), "LIMIT in a persistent query")
+	}
+	return nil
+}
+
+// resolveNames checks that every column a clause names exists, before any
+// typing, so that an unknown name is reported as such (ksqlDB's
+// ColumnReferenceValidator runs first too).
+func (q *queryAnalysis) resolveNames() *Error {
+	check := func(e ast.Expr, clause string) *Error {
+		var err *Error
+		walkColumnRefs(e, func(ref *ast.ColumnRef) {
+			if err != nil {
+				return
+			}
+			if _, r, _ := q.scope.lookup(ref); r == unknownColumn || r == unknownSource {
+				err = errorf(ref.Pos(), "%s column '%s' cannot be resolved.", clause, refText(ref))
+			}
+		})
+		return err
+	}
+	if q.sel.Where != nil {
+		if err := check(q.sel.Where, "WHERE"); err != nil {
+			return err
+		}
+	}
+	for _, e := range q.sel.PartitionBy {
+		if err := check(e, "PARTITION BY"); err != nil {
+			return err
+		}
+	}
+	for _, it := range q.sel.Items {
+		if it.Expr != nil {
+			if err := check(it.Expr, "SELECT"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// walkColumnRefs calls f for every column reference in e.
+func walkColumnRefs(e ast.Expr, f func(*ast.ColumnRef)) {
+	var walk func(ast.Expr)
+	walk = func(e ast.Expr) {
+		switch x := e.(type) {
+		case *ast.ColumnRef:
+			f(x)
+		case *ast.Paren:
+			walk(x.X)
+		case *ast.Unary:
+			walk(x.X)
+		case *ast.Binary:
+			walk(x.X)
+			walk(x.Y)
+		case *ast.IsNull:
+			walk(x.X)
+		case *ast.Like:
+			walk(x.X)
+			walk(x.Pattern)
+			if x.Escape != nil {
+				walk(x.Escape)
+			}
+		case *ast.Between:
+			walk(x.X)
+			walk(x.Lo)
+			walk(x.Hi)
+		case *ast.In:
+			walk(x.X)
+			for _, y := range x.List {
+				walk(y)
+			}
+		case *ast.Case:
+			if x.Operand != nil {
+				walk(x.Operand)
+			}
+			for _, w := range x.Whens {
+				walk(w.Cond)
+				walk(w.Result)
+			}
+			if x.Else != nil {
+				walk(x.Else)
+			}
+		case *ast.Cast:
+			walk(x.X)
+		case *ast.Call:
+			for _, y := range x.Args {
+				walk(y)
+			}
+		}
+	}
+	walk(e)
+}
+
+// checker returns an expression checker for a clause of this query.
+func (q *queryAnalysis) checker(clause string) *exprChecker {
+	return &exprChecker{scope: q.scope, clause: clause, props: q.a.props}
+}
+
+// where types the WHERE clause, which must be BOOLEAN. Type errors inside
+// it get ksqlDB's "Error in WHERE expression: " prefix.
+func (q *queryAnalysis) where() *Error {
+	if q.sel.Where == nil {
+		return nil
+	}
+	e, err := q.checker("WHERE").check(q.sel.Where)
+	if err != nil {
+		if err.phase == phaseType {
+			return withPrefix(err, "Error in WHERE expression: ")
+		}
+		return err
+	}
+	if isNull(e) {
+		e = coerce(e, sdk.TypeBoolean)
+	}
+	if e.Type() != sdk.TypeBoolean {
+		return errorf(q.sel.Where.Pos(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
+			formatExpr(q.sel.Where, nil), typeName(e.Type()))
+	}
+	q.filter = e
+	return nil
+}
+
+// outputs returns the stage outputs: key columns, then value columns.
+func (q *queryAnalysis) outputs() []plan.Output {
+	out := make([]plan.Output, 0, len(q.keys)+len(q.values))
+	for _, c := range q.keys {
+		out = append(out, plan.Output{Name: c.name, Expr: c.expr, Key: true})
+	}
+	for _, c := range q.values {
+		out = append(out, plan.Output{Name: c.name, Expr: c.expr})
+	}
+	return out
+}
+
+// resultColumns returns the schema the query produces, keys first.
+func (q *queryAnalysis) resultColumns() []sdk.Column {
+	out := make([]sdk.Column, 0, len(q.keys)+len(q.values))
+	for _, c := range q.keys {
+		out = append(out, sdk.Column{Name: c.name, Type: c.expr.Type(), Key: true})
+	}
+	for _, c := range q.values {
+		out = append(out, sdk.Column{Name: c.name, Type: c.expr.Type()})
+	}
+	return out
+}
+
+// buildPlan assembles the plan of a single-source stateless query: one
+// stage that filters and projects.
+func (q *queryAnalysis) buildPlan(id, kind, sql string, sink sdk.Source, outs []plan.Output) *plan.Query {
+	inputs := q.scope.finish()
+	return &plan.Query{
+		ID:      id,
+		Kind:    kind,
+		SQL:     sql,
+		Sources: []sdk.Source{copySource(q.src)},
+		Sink:    sink,
+		Stages: []*plan.Stage{{
+			Export:  "stage_0",
+			Inputs:  inputs,
+			Filter:  q.filter,
+			Outputs: outs,
+		}},
+		Pipeline: sdk.Pipeline{Inputs: []sdk.InputStep{{Source: 0, Stage: 0}}, Final: -1},
+	}
+}
+
+// createAsSelect handles CREATE [OR REPLACE] STREAM|TABLE name [WITH (...)]
+// AS SELECT.
+func (a *Analyzer) createAsSelect(s *ast.CreateAsSelect, sql string) (*Result, *Error) {
+	kind := kindOf(s.Kind)
+	skip, err := a.existing(s.Name, kind, s.OrReplace, s.IfNotExists)
+	if err != nil {
+		return nil, err
+	}
+	if skip {
+		return &Result{Kind: KindQuery, Source: a.cat.get(s.Name.Name), Skipped: true}, nil
+	}
+	if a.readOnly[s.Name.Name] {
+		return nil, errorf(s.Name.Pos(), "Cannot add %s '%s': A read-only %s with the same name already exists",
+			lowerKind(kind), s.Name.Name, lowerKind(kind))
+	}
+	with, err := parseWith(s.Props, createAsWith)
+	if err != nil {
+		return nil, err
+	}
+	q, err := a.analyzeSelect(s.Query, s.Name.Name)
+	if err != nil {
+		return nil, err
+	}
+	if q.src.Kind != kind {
+		return nil, errorf(s.Pos(), "Invalid result type. Your SELECT query produces a %s. "+
+			"Please use CREATE %s AS SELECT statement instead.", q.src.Kind, q.src.Kind)
+	}
+	sink, err := a.buildSink(s.Name, kind, with, q)
+	if err != nil {
+		return nil, err
+	}
+
+	prefix := "CSAS"
+	if kind == sdk.Table {
+		prefix = "CTAS"
+	}
+	res := &Result{Kind: KindQuery, Source: &sink}
+	id := ""
+	if s.OrReplace {
+		// CREATE OR REPLACE keeps the id of the query that writes the sink.
+		if _, writers := a.readersOf(s.Name.Name); len(writers) > 0 {
+			id = writers[0]
+		}
+	}
+	if id == "" {
+		id = a.queryID(prefix, s.Name.Name)
+		res.newQuery = true
+	}
+	res.Query = q.buildPlan(id, prefix, sql, sink, q.outputs())
+	return res, nil
+}
+
+// insertInto handles INSERT INTO stream SELECT: the query's result must
+// have the target's schema (numbers may widen to the target's types).
+func (a *Analyzer) insertInto(s *ast.InsertInto, sql string) (*Result, *Error) {
+	target := a.cat.get(s.Target.Name)
+	if target == nil {
+		return nil, errorf(s.Target.Pos(), "Source `%s` does not exist.", s.Target.Name)
+	}
+	if target.Kind != sdk.Stream {
+		return nil, errorf(s.Target.Pos(), "INSERT INTO can only be used to insert into a stream. %s is a table.", target.Name)
+	}
+	if a.readOnly[target.Name] {
+		return nil, errorf(s.Target.Pos(), "Cannot insert into read-only stream: %s", target.Name)
+	}
+	if len(s.Props) > 0 {
+		return nil, notSupported(s.Props[0].Pos(), "WITH properties of INSERT INTO")
+	}
+	q, err := a.analyzeSelect(s.Query, target.Name)
+	if err != nil {
+		return nil, err
+	}
+	if q.src.Kind != sdk.Stream {
+		return nil, errorf(s.Pos(), "Incompatible data sink and query result. Data sink (%s) type is KSTREAM but select query result is KTABLE.", target.Name)
+	}
+	result := q.resultColumns()
+	want := target.Columns
+	outs := q.outputs()
+	ok := len(result) == len(want)
+	for i := 0; ok && i < len(result); i++ {
+		r, w := result[i], want[i]
+		ok = r.Name == w.Name && r.Key == w.Key && canWiden(r.Type, w.Type)
+	}
+	if !ok {
+		return nil, errorf(s.Query.Pos(), "Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s",
+			columnList(result), columnList(want))
+	}
+	for i := range outs {
+		outs[i].Expr = coerce(outs[i].Expr, want[i].Type)
+	}
+	id := a.queryID("INSERT", target.Name)
+	sink := copySource(target)
+	return &Result{Kind: KindQuery, Source: &sink, newQuery: true,
+		Query: q.buildPlan(id, "INSERT", sql, sink, outs)}, nil
+}

@@ -1,0 +1,73 @@
+package analyzer
+
+import (
+	"strings"
+
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/ast"
+)
+
+// sqlType maps a written type to an sdk.Type. Types ksqlDB has but
+// wasmstream does not support yet are rejected with their name, never
+// approximated (a DECIMAL read as DOUBLE would silently change results).
+func sqlType(t *ast.TypeExpr) (sdk.Type, *Error) {
+	switch strings.ToUpper(t.Name) {
+	case "BOOLEAN":
+		return sdk.TypeBoolean, nil
+	case "INT", "INTEGER":
+		return sdk.TypeInt, nil
+	case "BIGINT":
+		return sdk.TypeBigInt, nil
+	case "DOUBLE":
+		return sdk.TypeDouble, nil
+	case "VARCHAR", "STRING":
+		return sdk.TypeString, nil
+	case "BYTES", "DECIMAL", "DATE", "TIME", "TIMESTAMP", "ARRAY", "MAP", "STRUCT":
+		return sdk.TypeUnknown, notSupported(t.Pos(), strings.ToUpper(t.Name)+" type")
+	}
+	return sdk.TypeUnknown, errorf(t.Pos(), "Unknown type: %s", t.Name)
+}
+
+// isNumeric reports whether t is INT, BIGINT or DOUBLE.
+func isNumeric(t sdk.Type) bool { return t.IsNumeric() }
+
+// numericRank orders the numeric types by width: INT < BIGINT < DOUBLE, as
+// ksqlDB widens them (DECIMAL, which sits between BIGINT and DOUBLE in
+// ksqlDB, does not exist here yet).
+func numericRank(t sdk.Type) int {
+	switch t {
+	case sdk.TypeInt:
+		return 1
+	case sdk.TypeBigInt:
+		return 2
+	case sdk.TypeDouble:
+		return 3
+	}
+	return 0
+}
+
+// widerNumeric returns the wider of two numeric types.
+func widerNumeric(a, b sdk.Type) sdk.Type {
+	if numericRank(a) >= numericRank(b) {
+		return a
+	}
+	return b
+}
+
+// canWiden reports whether a value of type from can be used where to is
+// expected without an explicit CAST: the same type, or a numeric widening.
+func canWiden(from, to sdk.Type) bool {
+	if from == to {
+		return true
+	}
+	return isNumeric(from) && isNumeric(to) && numericRank(from) < numericRank(to)
+}
+
+// typeName is the type as ksqlDB prints it in messages; the unknown type is
+// that of the NULL literal.
+func typeName(t sdk.Type) string {
+	if t == sdk.TypeUnknown {
+		return "NULL"
+	}
+	return t.String()
+}
