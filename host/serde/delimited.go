@@ -248,14 +248,14 @@ func (s *delimitedSerde) setField(c int, tok []byte, escaped bool, row []sdk.Val
 	return s.err(col.Name, fmt.Sprintf("cannot parse %s as %s", quoteValue(tok), col.Type))
 }
 
-// Encode implements Serde. A key whose single column is NULL is a null
+// Encode implements Serde. A key whose columns are all NULL is a null
 // record; a value always has a record, even when empty.
 func (s *delimitedSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
 	n := len(s.cols)
 	if len(row) != n {
 		return nil, rowLenError(sdk.FormatDelimited, s.key, len(row), n)
 	}
-	if s.key && n == 1 && row[0].Null {
+	if s.key && allNull(row) {
 		return nil, nil
 	}
 	dst = nonNil(dst)

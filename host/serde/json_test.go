@@ -256,6 +256,9 @@ func TestJSONEncode(t *testing.T) {
 			row: []sdk.Value{sdk.Null(sdk.TypeString)}, want: "<nil>"},
 		{name: "multi-column key", cols: []sdk.Column{col("F1", sdk.TypeInt), col("F2", sdk.TypeInt)}, opts: Options{Key: true},
 			row: []sdk.Value{sdk.Int(1), sdk.Null(sdk.TypeInt)}, want: `{"F1":1,"F2":null}`},
+		// multi-col-keys.json "select * from stream": a null key stays null.
+		{name: "multi-col-keys.json all-NULL key is a null record", cols: []sdk.Column{col("K", sdk.TypeInt), col("K2", sdk.TypeInt)}, opts: Options{Key: true},
+			row: []sdk.Value{sdk.Null(sdk.TypeInt), sdk.Null(sdk.TypeInt)}, want: "<nil>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,8 +39,9 @@ type Serde interface {
 	// buffer. It does not allocate beyond growing dst.
 	//
 	// It returns a nil slice when the row encodes to a null record: a key
-	// whose single column is NULL, or a single unwrapped value (KAFKA, or
-	// JSON without WRAP_SINGLE_VALUE) that is NULL, and for NONE always. An
+	// whose columns are all NULL (so that a null key read by Decode is
+	// written back as a null key), a single unwrapped value (KAFKA, or JSON
+	// without WRAP_SINGLE_VALUE) that is NULL, and for NONE always. An
 	// empty but present record (an empty KAFKA string) is returned as a
 	// non-nil empty slice. Callers that reuse a buffer should keep it
 	// separately: a nil result does not hand the buffer back.
@@ -222,6 +223,16 @@ func rowLenError(format string, key bool, got, want int) error {
 func typeError(format string, key bool, col sdk.Column, got sdk.Type) error {
 	return &Error{Format: format, Key: key, Field: col.Name,
 		Reason: fmt.Sprintf("cannot encode a %s value in a %s column", got, col.Type)}
+}
+
+// allNull reports whether every value of row is NULL.
+func allNull(row []sdk.Value) bool {
+	for i := range row {
+		if !row[i].Null {
+			return false
+		}
+	}
+	return true
 }
 
 // nonNil returns dst, or an empty non-nil slice when dst is nil, so that an
