@@ -32,8 +32,13 @@ type partitionExpr struct {
 // expression is named KSQL_COL_<n> unless the projection aliases it.
 func (q *queryAnalysis) partitionBy() *Error {
 	exprs := q.sel.PartitionBy
-	if len(exprs) == 0 {
+	if exprs == nil {
 		return nil
+	}
+	if len(exprs) == 0 {
+		// PARTITION BY (): the parser keeps the empty list to tell it from
+		// no PARTITION BY at all.
+		return errorf(q.sel.Pos(), "PARTITION BY requires at least one expression")
 	}
 	if q.src.Kind == sdk.Table {
 		return errorf(exprs[0].Pos(), "Cannot repartition a TABLE source.")

@@ -77,7 +77,7 @@ const (
 var unsupportedWith = map[string]bool{
 	"KEY_SCHEMA_ID": true, "VALUE_SCHEMA_ID": true,
 	"KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
-	"VALUE_AVRO_SCHEMA_FULL_NAME": true,
+	"VALUE_AVRO_SCHEMA_FULL_NAME":          true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true,
 	"RETENTION_MS": true, "CLEANUP_POLICY": true, "SOURCE_CONNECTOR": true,
 }

@@ -71,8 +71,12 @@ func unsupportedClauses(sel *ast.Select) *Error {
 	switch {
 	case sel.Window != nil:
 		return notSupported(sel.Window.Pos(), "WINDOW")
-	case len(sel.GroupBy) > 0:
-		return notSupported(sel.GroupBy[0].Pos(), "GROUP BY")
+	case sel.GroupBy != nil:
+		pos := sel.Pos()
+		if len(sel.GroupBy) > 0 {
+			pos = sel.GroupBy[0].Pos()
+		}
+		return notSupported(pos, "GROUP BY")
 	case sel.Having != nil:
 		return notSupported(sel.Having.Pos(), "HAVING")
 	case sel.Emit == ast.EmitFinal:

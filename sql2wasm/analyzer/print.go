@@ -1,0 +1,173 @@
+package analyzer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+)
+
+// FormatPlan renders a plan as compact, stable text: its sources and sink,
+// then each stage's inputs ($i), filter and outputs. Constants carry their
+// type where the text alone would not tell it (10L is a BIGINT, 10.0 a
+// DOUBLE, NULL:STRING a typed NULL). Tests compare plans in this form; the
+// CLI can print it to show what a statement compiles to.
+func FormatPlan(q *plan.Query) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "query %s (%s)\n", q.ID, q.Kind)
+	for _, s := range q.Sources {
+		fmt.Fprintf(&b, "source %s\n", FormatSource(&s))
+	}
+	fmt.Fprintf(&b, "sink %s\n", FormatSource(&q.Sink))
+	for _, st := range q.Stages {
+		fmt.Fprintf(&b, "%s(", st.Export)
+		for i, c := range st.Inputs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d %s %s", i, c.Name, c.Type)
+			if c.Key {
+				b.WriteString(" KEY")
+			}
+		}
+		b.WriteString(")\n")
+		if st.Filter != nil {
+			fmt.Fprintf(&b, "  filter %s\n", FormatExpr(st.Filter))
+		}
+		for _, o := range st.Outputs {
+			key := ""
+			if o.Key {
+				key = " KEY"
+			}
+			fmt.Fprintf(&b, "  %s %s%s = %s\n", o.Name, o.Expr.Type(), key, FormatExpr(o.Expr))
+		}
+	}
+	return b.String()
+}
+
+// FormatSource renders a catalog entry on one line: name, kind, topic,
+// formats and schema.
+func FormatSource(s *sdk.Source) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s topic=%s key=%s value=%s", s.Name, s.Kind, s.Topic, s.KeyFormat, s.ValueFormat)
+	if s.ValueFormat == sdk.FormatJSON && len(s.ValueColumns()) == 1 && !s.WrapSingleValue {
+		b.WriteString(" unwrapped")
+	}
+	if s.KeyDelimiter != "" {
+		fmt.Fprintf(&b, " key_delimiter=%q", s.KeyDelimiter)
+	}
+	if s.ValueDelimiter != "" {
+		fmt.Fprintf(&b, " value_delimiter=%q", s.ValueDelimiter)
+	}
+	if s.Window != nil {
+		fmt.Fprintf(&b, " window=%s", s.Window.Type)
+		if s.Window.SizeMs > 0 {
+			fmt.Fprintf(&b, "/%dms", s.Window.SizeMs)
+		}
+	}
+	if s.TimestampColumn != "" {
+		fmt.Fprintf(&b, " timestamp=%s", s.TimestampColumn)
+	}
+	if s.Partitions > 0 {
+		fmt.Fprintf(&b, " partitions=%d", s.Partitions)
+	}
+	fmt.Fprintf(&b, " [%s]", s.SchemaString())
+	return b.String()
+}
+
+var funcNames = map[plan.Func]string{
+	plan.FnAbs: "ABS", plan.FnCeil: "CEIL", plan.FnFloor: "FLOOR", plan.FnRound: "ROUND",
+	plan.FnRoundTo: "ROUND", plan.FnUpper: "UCASE", plan.FnLower: "LCASE", plan.FnTrim: "TRIM",
+	plan.FnLTrim: "LTRIM", plan.FnRTrim: "RTRIM", plan.FnLen: "LEN", plan.FnConcat: "CONCAT",
+	plan.FnConcatWS: "CONCAT_WS", plan.FnSubstring: "SUBSTRING", plan.FnReplace: "REPLACE",
+	plan.FnCoalesce: "COALESCE", plan.FnIfNull: "IFNULL", plan.FnNullIf: "NULLIF",
+}
+
+var opNames = map[plan.Op]string{
+	plan.OpAdd: "+", plan.OpSub: "-", plan.OpMul: "*", plan.OpDiv: "/", plan.OpMod: "%",
+	plan.OpEq: "=", plan.OpNe: "<>", plan.OpLt: "<", plan.OpLe: "<=", plan.OpGt: ">", plan.OpGe: ">=",
+	plan.OpAnd: "AND", plan.OpOr: "OR",
+}
+
+// FormatExpr renders a plan expression (see FormatPlan).
+func FormatExpr(e plan.Expr) string {
+	switch x := e.(type) {
+	case *plan.Const:
+		return formatValue(x.V)
+	case *plan.Col:
+		return "$" + strconv.Itoa(x.Index)
+	case *plan.Unary:
+		if x.Op == plan.OpNot {
+			return "NOT " + FormatExpr(x.X)
+		}
+		return "-" + FormatExpr(x.X)
+	case *plan.Binary:
+		return "(" + FormatExpr(x.X) + " " + opNames[x.Op] + " " + FormatExpr(x.Y) + ")"
+	case *plan.IsNull:
+		if x.Not {
+			return "(" + FormatExpr(x.X) + " IS NOT NULL)"
+		}
+		return "(" + FormatExpr(x.X) + " IS NULL)"
+	case *plan.Convert:
+		s := x.To.String() + "(" + FormatExpr(x.X) + ")"
+		if x.NullOnError {
+			s += "?"
+		}
+		return s
+	case *plan.Case:
+		var b strings.Builder
+		b.WriteString("CASE")
+		for _, w := range x.Whens {
+			b.WriteString(" WHEN " + FormatExpr(w.Cond) + " THEN " + FormatExpr(w.Then))
+		}
+		b.WriteString(" ELSE " + FormatExpr(x.Else) + " END")
+		return b.String()
+	case *plan.Like:
+		s := "(" + FormatExpr(x.X)
+		if x.Not {
+			s += " NOT"
+		}
+		s += " LIKE " + FormatExpr(x.Pattern)
+		if x.Escape >= 0 {
+			s += " ESCAPE " + strconv.QuoteRune(x.Escape)
+		}
+		return s + ")"
+	case *plan.Call:
+		args := make([]string, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = FormatExpr(a)
+		}
+		return funcNames[x.Fn] + "(" + strings.Join(args, ", ") + ")"
+	case nil:
+		return "<nil>"
+	}
+	return fmt.Sprintf("<%T>", e)
+}
+
+func formatValue(v sdk.Value) string {
+	if v.Null {
+		return "NULL:" + typeName(v.Type)
+	}
+	switch v.Type {
+	case sdk.TypeBoolean:
+		if v.Bool() {
+			return "TRUE"
+		}
+		return "FALSE"
+	case sdk.TypeInt:
+		return strconv.FormatInt(v.I, 10)
+	case sdk.TypeBigInt:
+		return strconv.FormatInt(v.I, 10) + "L"
+	case sdk.TypeDouble:
+		s := strconv.FormatFloat(v.F, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eEn") {
+			s += ".0"
+		}
+		return s
+	case sdk.TypeString:
+		return "'" + strings.ReplaceAll(v.S, "'", "''") + "'"
+	}
+	return "?"
+}
