@@ -283,11 +283,19 @@ func javaTrimmable(r rune) bool { return r <= ' ' }
 // slice returns the slot value of s[i:j] where s starts at ptr.
 func slice(ptr uint64, i, j int) uint64 { return (ptr + uint64(i)) | uint64(j-i)<<32 }
 
+// cancelMarker makes the test str_upper set the cancel flag.
+const cancelMarker = "\x00cancel"
+
 type goFn = func(ctx context.Context, m api.Module, stack []uint64)
 
 var testIntrinsics = map[string]goFn{
 	sdk.IntrUpper: func(_ context.Context, m api.Module, s []uint64) {
-		s[0] = heapStr(m, uint32(s[0]), strings.ToUpper(readStr(m, s[1], s[2])))
+		str := readStr(m, s[1], s[2])
+		if str == cancelMarker {
+			// A test hook: what the host's deadline timer does.
+			m.Memory().WriteUint32Le(uint32(s[0])+sdk.HdrCancel, 1)
+		}
+		s[0] = heapStr(m, uint32(s[0]), strings.ToUpper(str))
 	},
 	sdk.IntrLower: func(_ context.Context, m api.Module, s []uint64) {
 		s[0] = heapStr(m, uint32(s[0]), strings.ToLower(readStr(m, s[1], s[2])))

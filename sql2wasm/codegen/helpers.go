@@ -180,22 +180,75 @@ func emitFmod(f *wasm.Func) {
 // interval, it is at or above the tie point exactly when x >= m; the result
 // is then (f + 1) / 10^n, else f / 10^n, both correctly rounded by one
 // division (or multiplication). Adding 0.0 turns -0.0 into 0.0, as
-// BigDecimal has no negative zero.
+// BigDecimal has no negative zero. Beyond 22 places (either way) 10^|n| is
+// not a double and the result is approximate: a corner no test of ksqlDB's
+// touches.
 func emitRoundTo(f *wasm.Func, pow10 uint32) {
 	const x, n = 0, 1
 	s := f.AddLocal(wasm.F64)
 	y := f.AddLocal(wasm.F64)
 	fl := f.AddLocal(wasm.F64)
 	m := f.AddLocal(wasm.F64)
+	k := f.AddLocal(wasm.I32)
 
-	loadPow := func(exp func()) {
-		f.I32Const(0)
-		exp()
-		f.I32Const(3)
-		f.I32Shl()
-		f.I32Add()
-		f.F64Load(3, pow10)
-	}
+	// k = |n|. Past 400 places nothing is left to round (the smallest
+	// double has 341 decimal places with its digits): x itself, or 0
+	// for n < 0.
+	f.LocalGet(n)
+	f.I32Const(0)
+	f.LocalGet(n)
+	f.I32Sub()
+	f.LocalGet(n)
+	f.I32Const(0)
+	f.I32GeS()
+	f.Select()
+	f.LocalTee(k)
+	f.I32Const(400)
+	f.I32GtU()
+	f.If(wasm.BlockEmpty)
+	f.LocalGet(x)
+	f.F64Const(0)
+	f.LocalGet(n)
+	f.I32Const(0)
+	f.I32GtS()
+	f.Select()
+	f.F64Const(0)
+	f.F64Add()
+	f.Return()
+	f.End()
+
+	// s = 10^k: exact from the table up to 10^22, then by repeated
+	// multiplication (inexact, only for extreme scales).
+	f.I32Const(0)
+	f.LocalGet(k)
+	f.I32Const(22)
+	f.LocalGet(k)
+	f.I32Const(22)
+	f.I32LtU()
+	f.Select()
+	f.I32Const(3)
+	f.I32Shl()
+	f.I32Add()
+	f.F64Load(3, pow10)
+	f.LocalSet(s)
+	f.Block(wasm.BlockEmpty)
+	f.Loop(wasm.BlockEmpty)
+	f.LocalGet(k)
+	f.I32Const(22)
+	f.I32LeU()
+	f.BrIf(1)
+	f.LocalGet(s)
+	f.F64Const(10)
+	f.F64Mul()
+	f.LocalSet(s)
+	f.LocalGet(k)
+	f.I32Const(1)
+	f.I32Sub()
+	f.LocalSet(k)
+	f.Br(0)
+	f.End()
+	f.End()
+
 	pick := func() { // (x >= m ? fl + 1 : fl) on the stack
 		f.LocalGet(fl)
 		f.F64Const(1)
@@ -212,26 +265,19 @@ func emitRoundTo(f *wasm.Func, pow10 uint32) {
 	f.I32GeS()
 	f.If(wasm.BlockF64)
 	{
-		// Beyond 22 places a double has no digit left to round (below
-		// 1e-5 in magnitude this is approximate; see the report).
-		f.LocalGet(n)
-		f.I32Const(22)
-		f.I32GtS()
-		f.If(wasm.BlockEmpty)
-		f.LocalGet(x)
-		f.F64Const(0)
-		f.F64Add()
-		f.Return()
-		f.End()
-		loadPow(func() { f.LocalGet(n) })
-		f.LocalTee(s)
+		f.LocalGet(s)
 		f.LocalGet(x)
 		f.F64Mul()
 		f.LocalTee(y)
-		// |y| >= 2^52: y is an integer already, nothing to round.
+		// |y| >= 2^52 (or infinite): y is an integer already, nothing
+		// to round. (x is finite and so is y unless s is huge.)
 		f.F64Abs()
 		f.F64Const(1 << 52)
 		f.F64Ge()
+		f.LocalGet(x)
+		f.F64Const(0)
+		f.F64Eq()
+		f.I32Or()
 		f.If(wasm.BlockEmpty)
 		f.LocalGet(x)
 		f.F64Const(0)
@@ -252,28 +298,6 @@ func emitRoundTo(f *wasm.Func, pow10 uint32) {
 	}
 	f.Else()
 	{
-		// n < -22: every double below 5e22 in magnitude rounds to 0.
-		f.LocalGet(n)
-		f.I32Const(-22)
-		f.I32LtS()
-		f.If(wasm.BlockEmpty)
-		f.LocalGet(x)
-		f.F64Const(0)
-		f.LocalGet(x)
-		f.F64Abs()
-		f.F64Const(5e22)
-		f.F64Ge()
-		f.Select()
-		f.F64Const(0)
-		f.F64Add()
-		f.Return()
-		f.End()
-		loadPow(func() {
-			f.I32Const(0)
-			f.LocalGet(n)
-			f.I32Sub()
-		})
-		f.LocalSet(s)
 		f.LocalGet(x)
 		f.LocalGet(s)
 		f.F64Div()
