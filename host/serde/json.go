@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -25,6 +26,42 @@ type jsonSerde struct {
 	// prefix[c] is `{"NAME":` for the first column and `,"NAME":` for the
 	// others, built once so that encoding a field name is one copy.
 	prefix [][]byte
+	// names[c] packs the first bytes of column c's name, so that field
+	// lookup rejects most columns with an integer comparison.
+	names []packedName
+}
+
+// packedName is the first 8 bytes of a name as an integer, its length, and
+// whether the whole name is ASCII (only then does upper-casing keep the
+// length and act on the packed form byte by byte).
+type packedName struct {
+	head  uint64
+	n     int
+	ascii bool
+}
+
+// load8 returns the first 8 bytes of b (zero-padded) as a little-endian
+// integer.
+func load8(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
+	var h uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		h = h<<8 | uint64(b[i])
+	}
+	return h
+}
+
+// upperASCII8 upper-cases the ASCII letters among 8 packed bytes at once
+// (bytes >= 0x80 are left alone).
+func upperASCII8(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	low7 := x & (0x7f * ones)
+	geA := low7 + (0x80-'a')*ones   // high bit set where byte >= 'a'
+	gtZ := low7 + (0x80-'z'-1)*ones // high bit set where byte > 'z'
+	mask := (geA &^ gtZ) &^ x & (0x80 * ones)
+	return x - mask>>2 // 0x80>>2 == 'a'-'A'
 }
 
 func newJSON(cols []sdk.Column, opts Options) *jsonSerde {
@@ -36,6 +73,15 @@ func newJSON(cols []sdk.Column, opts Options) *jsonSerde {
 				s.collide = true
 			}
 		}
+	}
+	s.names = make([]packedName, len(cols))
+	for i, c := range cols {
+		h := load8([]byte(c.Name))
+		ascii := true
+		for j := 0; j < len(c.Name); j++ {
+			ascii = ascii && c.Name[j] < utf8.RuneSelf
+		}
+		s.names[i] = packedName{head: h, n: len(c.Name), ascii: ascii}
 	}
 	s.prefix = make([][]byte, len(cols))
 	for i, c := range cols {
@@ -70,6 +116,8 @@ type span struct {
 	start, end int
 	// level: 0 no field found, 1 found by upper-cased name, 2 by exact name.
 	level uint8
+	// escaped: the value is a string with backslash escapes.
+	escaped bool
 }
 
 // stackSpans is how many columns are decoded without allocating the span
@@ -106,7 +154,7 @@ func (s *jsonSerde) Decode(data []byte, row []sdk.Value) error {
 		if j := skipWS(data, end); j != len(data) {
 			return s.err("", errAt(j, "unexpected data after the JSON document").Error())
 		}
-		return s.decodeField(0, data[i:end], row)
+		return s.decodeField(0, data[i:end], true, row)
 	}
 	if data[i] != '{' {
 		if data[i] == 'n' && s.IsNull(data) {
@@ -139,7 +187,7 @@ func (s *jsonSerde) Decode(data []byte, row []sdk.Value) error {
 			row[c] = sdk.Value{Type: s.cols[c].Type, Null: true}
 			continue
 		}
-		if err := s.decodeField(c, data[sp.start:sp.end], row); err != nil {
+		if err := s.decodeField(c, data[sp.start:sp.end], sp.escaped, row); err != nil {
 			return err
 		}
 	}
@@ -172,11 +220,19 @@ func (s *jsonSerde) scanObject(data []byte, i int, spans []span) (int, error) {
 			return 0, unexpected(data, i, "':'")
 		}
 		vs := skipWS(data, i+1)
-		ve, err := skipValue(data, vs, 1)
+		var ve int
+		var vflags strFlag
+		if vs < len(data) && data[vs] == '"' {
+			// The common case, scanned here so that decoding knows
+			// whether the string has escapes without scanning it again.
+			ve, vflags, err = scanString(data, vs)
+		} else {
+			ve, err = skipValue(data, vs, 1)
+		}
 		if err != nil {
 			return 0, err
 		}
-		hint = s.match(name, spans, vs, ve, hint)
+		hint = s.match(name, flags == 0, spans, span{vs, ve, 0, vflags&strEscaped != 0}, hint)
 		i = skipWS(data, ve)
 		if i < len(data) && data[i] == ',' {
 			i = skipWS(data, i+1)
@@ -189,34 +245,45 @@ func (s *jsonSerde) scanObject(data []byte, i int, spans []span) (int, error) {
 	}
 }
 
-// match records the value [vs, ve) for the columns the JSON field name
-// selects and returns the next lookup hint.
-func (s *jsonSerde) match(name []byte, spans []span, vs, ve, hint int) int {
+// match records the value v for the columns the JSON field name selects and
+// returns the next lookup hint. ascii says the name is pure ASCII.
+func (s *jsonSerde) match(name []byte, ascii bool, spans []span, v span, hint int) int {
 	n := len(s.cols)
+	raw := load8(name)
 	exact := -1
 	for k := 0; k < n; k++ {
 		c := hint + k
 		if c >= n {
 			c -= n
 		}
-		if string(name) == s.cols[c].Name {
+		if pn := &s.names[c]; pn.head == raw && pn.n == len(name) && string(name) == s.cols[c].Name {
 			exact = c
 			break
 		}
 	}
 	if exact >= 0 {
-		spans[exact] = span{vs, ve, 2}
+		v.level = 2
+		spans[exact] = v
 		hint = exact + 1
 		if !s.collide {
 			return hint
 		}
 	}
-	for c := 0; c < n; c++ {
+	v.level = 1
+	up := upperASCII8(raw)
+	for k := 0; k < n; k++ {
+		c := hint + k
+		if c >= n {
+			c -= n
+		}
 		if c == exact || spans[c].level == 2 {
 			continue
 		}
+		if pn := &s.names[c]; ascii && pn.ascii && (pn.head != up || pn.n != len(name)) {
+			continue // ASCII heads differ after upper-casing: cannot match
+		}
 		if upperEquals(name, s.cols[c].Name) {
-			spans[c] = span{vs, ve, 1}
+			spans[c] = v
 			if !s.collide {
 				return c + 1
 			}
@@ -261,7 +328,9 @@ func upperEqualsRunes(key []byte, name string) bool {
 // with ksqlDB's coercions: numbers and numeric strings into INT, BIGINT and
 // DOUBLE; anything but null into STRING (numbers and booleans as their text,
 // objects as compact JSON); only true and false into BOOLEAN.
-func (s *jsonSerde) decodeField(c int, raw []byte, row []sdk.Value) error {
+//
+// escaped may be true when in doubt; false promises a string without escapes.
+func (s *jsonSerde) decodeField(c int, raw []byte, escaped bool, row []sdk.Value) error {
 	col := s.cols[c]
 	first := raw[0]
 	if first == 'n' {
@@ -326,7 +395,11 @@ func (s *jsonSerde) decodeField(c int, raw []byte, row []sdk.Value) error {
 		var v string
 		switch first {
 		case '"':
-			v = stringValue(raw)
+			if escaped {
+				v = stringValue(raw)
+			} else {
+				v = string(raw[1 : len(raw)-1])
+			}
 		case 't':
 			v = "true"
 		case 'f':

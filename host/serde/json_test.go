@@ -397,3 +397,18 @@ func TestNewKeyValue(t *testing.T) {
 		t.Errorf("NewValue(AVRO) error = %v", err)
 	}
 }
+
+func TestUpperASCII8(t *testing.T) {
+	for _, in := range []string{"", "a", "abcdefgh", "AbZz09@[`{", "été", "\x80\xff\x7fza"} {
+		b := []byte(in)
+		want := []byte(in)
+		for i, c := range want {
+			if c >= 'a' && c <= 'z' {
+				want[i] = c - 32
+			}
+		}
+		if got, w := upperASCII8(load8(b)), load8(want); got != w {
+			t.Errorf("upperASCII8(%q) = %x, want %x", in, got, w)
+		}
+	}
+}
