@@ -184,16 +184,37 @@ type TerminateQuery struct {
 	ID           string // upper-cased; "ALL" for TERMINATE ALL
 }
 
-func (x *CreateSource) Pos() token.Pos   { return x.CreatePos }
+// Pos implements Node.
+func (x *CreateSource) Pos() token.Pos { return x.CreatePos }
+
+// Pos implements Node.
 func (x *CreateAsSelect) Pos() token.Pos { return x.CreatePos }
-func (x *InsertInto) Pos() token.Pos     { return x.InsertPos }
-func (x *InsertValues) Pos() token.Pos   { return x.InsertPos }
-func (x *DropSource) Pos() token.Pos     { return x.DropPos }
+
+// Pos implements Node.
+func (x *InsertInto) Pos() token.Pos { return x.InsertPos }
+
+// Pos implements Node.
+func (x *InsertValues) Pos() token.Pos { return x.InsertPos }
+
+// Pos implements Node.
+func (x *DropSource) Pos() token.Pos { return x.DropPos }
+
+// Pos implements Node.
 func (x *QueryStatement) Pos() token.Pos { return x.Query.Pos() }
-func (x *SetProperty) Pos() token.Pos    { return x.SetPos }
-func (x *UnsetProperty) Pos() token.Pos  { return x.UnsetPos }
-func (x *Show) Pos() token.Pos           { return x.ShowPos }
-func (x *Describe) Pos() token.Pos       { return x.DescribePos }
+
+// Pos implements Node.
+func (x *SetProperty) Pos() token.Pos { return x.SetPos }
+
+// Pos implements Node.
+func (x *UnsetProperty) Pos() token.Pos { return x.UnsetPos }
+
+// Pos implements Node.
+func (x *Show) Pos() token.Pos { return x.ShowPos }
+
+// Pos implements Node.
+func (x *Describe) Pos() token.Pos { return x.DescribePos }
+
+// Pos implements Node.
 func (x *TerminateQuery) Pos() token.Pos { return x.TerminatePos }
 
 func (*CreateSource) stmtNode()   {}

@@ -211,24 +211,49 @@ type Paren struct {
 	X      Expr
 }
 
-func (x *When) Pos() token.Pos    { return x.WhenPos }
+// Pos implements Node.
+func (x *When) Pos() token.Pos { return x.WhenPos }
+
+// Pos implements Node.
 func (x *Literal) Pos() token.Pos { return x.ValuePos }
+
+// Pos implements Node.
 func (x *ColumnRef) Pos() token.Pos {
 	if x.Qualifier != nil {
 		return x.Qualifier.Pos()
 	}
 	return x.Name.Pos()
 }
-func (x *Binary) Pos() token.Pos  { return x.X.Pos() }
-func (x *Unary) Pos() token.Pos   { return x.OpPos }
-func (x *IsNull) Pos() token.Pos  { return x.X.Pos() }
-func (x *Like) Pos() token.Pos    { return x.X.Pos() }
+
+// Pos implements Node.
+func (x *Binary) Pos() token.Pos { return x.X.Pos() }
+
+// Pos implements Node.
+func (x *Unary) Pos() token.Pos { return x.OpPos }
+
+// Pos implements Node.
+func (x *IsNull) Pos() token.Pos { return x.X.Pos() }
+
+// Pos implements Node.
+func (x *Like) Pos() token.Pos { return x.X.Pos() }
+
+// Pos implements Node.
 func (x *Between) Pos() token.Pos { return x.X.Pos() }
-func (x *In) Pos() token.Pos      { return x.X.Pos() }
-func (x *Case) Pos() token.Pos    { return x.CasePos }
-func (x *Cast) Pos() token.Pos    { return x.CastPos }
-func (x *Call) Pos() token.Pos    { return x.Name.Pos() }
-func (x *Paren) Pos() token.Pos   { return x.Lparen }
+
+// Pos implements Node.
+func (x *In) Pos() token.Pos { return x.X.Pos() }
+
+// Pos implements Node.
+func (x *Case) Pos() token.Pos { return x.CasePos }
+
+// Pos implements Node.
+func (x *Cast) Pos() token.Pos { return x.CastPos }
+
+// Pos implements Node.
+func (x *Call) Pos() token.Pos { return x.Name.Pos() }
+
+// Pos implements Node.
+func (x *Paren) Pos() token.Pos { return x.Lparen }
 
 func (*Literal) exprNode()   {}
 func (*ColumnRef) exprNode() {}
