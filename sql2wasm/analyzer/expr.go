@@ -339,11 +339,25 @@ func strictConcat(pos token.Pos, l, r plan.Expr) plan.Expr {
 	if isTypedNull(l) || isTypedNull(r) {
 		return &plan.Const{At: pos, V: sdk.Null(sdk.TypeString)}
 	}
-	anyNull := &plan.Binary{At: pos, Op: plan.OpOr,
-		X: &plan.IsNull{At: pos, X: l}, Y: &plan.IsNull{At: pos, X: r}, T: sdk.TypeBoolean}
+	concat := &plan.Call{At: pos, Fn: plan.FnConcat, Args: []plan.Expr{l, r}, T: sdk.TypeString}
+	// Only operands that can be NULL need a test; constants here are not.
+	var anyNull plan.Expr
+	for _, e := range []plan.Expr{l, r} {
+		if _, isConst := e.(*plan.Const); isConst {
+			continue
+		}
+		var test plan.Expr = &plan.IsNull{At: pos, X: e}
+		if anyNull != nil {
+			test = &plan.Binary{At: pos, Op: plan.OpOr, X: anyNull, Y: test, T: sdk.TypeBoolean}
+		}
+		anyNull = test
+	}
+	if anyNull == nil {
+		return concat
+	}
 	return &plan.Case{At: pos,
 		Whens: []plan.When{{Cond: anyNull, Then: &plan.Const{At: pos, V: sdk.Null(sdk.TypeString)}}},
-		Else:  &plan.Call{At: pos, Fn: plan.FnConcat, Args: []plan.Expr{l, r}, T: sdk.TypeString},
+		Else:  concat,
 		T:     sdk.TypeString,
 	}
 }
