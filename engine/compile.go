@@ -41,6 +41,7 @@ type compiled struct {
 	property   string
 	value      string
 	orReplace  bool
+	filtered   bool // the query has a WHERE clause
 	sql        string
 
 	res *analyzer.Result
@@ -111,8 +112,12 @@ func (c *compiler) compile(p parsedStmt, src string) (*compiled, error) {
 		if res.Kind == analyzer.KindInsertValues {
 			out.kind = kindInsertValues
 		}
-		if cas, ok := p.stmt.(*ast.CreateAsSelect); ok {
-			out.orReplace = cas.OrReplace
+		switch st := p.stmt.(type) {
+		case *ast.CreateAsSelect:
+			out.orReplace = st.OrReplace
+			out.filtered = st.Query != nil && st.Query.Where != nil
+		case *ast.InsertInto:
+			out.filtered = st.Query != nil && st.Query.Where != nil
 		}
 		bin, man, err := codegen.Generate(res.Query)
 		if err != nil {

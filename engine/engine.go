@@ -239,6 +239,7 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 		Instances: executor.ModuleInstances{Module: mod},
 		Sink:      e.topics,
 		Log:       e.cfg.log,
+		Filtered:  c.filtered,
 	})
 	if err != nil {
 		return errors.Join(err, mod.Close(ctx))

@@ -53,6 +53,10 @@ type QueryConfig struct {
 	Sink Sink
 	// Log receives processing-log entries (nil: they are dropped).
 	Log ProcessingLog
+	// Filtered says the query has a WHERE clause. On a stream, ksqlDB's
+	// filter drops a record with a null value, while a projection alone
+	// maps it to a record with the (projected) key and a null value.
+	Filtered bool
 }
 
 // input bindings: where a stage input column (or a sink column of a query
@@ -81,12 +85,13 @@ type binding struct {
 // A Query is not safe for concurrent use; run each on one goroutine (tasks of
 // different queries are independent).
 type Query struct {
-	id    string
-	man   *sdk.Manifest
-	src   *sdk.Source
-	sink  *sdk.Source
-	stage int // index into man.Stages, -1 for none
-	table bool
+	id       string
+	man      *sdk.Manifest
+	src      *sdk.Source
+	sink     *sdk.Source
+	stage    int // index into man.Stages, -1 for none
+	table    bool
+	filtered bool
 
 	keySerde, valSerde   serde.Serde
 	sinkKey, sinkVal     serde.Serde
@@ -139,6 +144,7 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 		tasks:     map[taskKey]*task{},
 		tsIndex:   -1,
 		outTS:     -1,
+		filtered:  cfg.Filtered,
 	}
 	if q.log == nil {
 		q.log = discardLog{}
@@ -384,7 +390,7 @@ type rowMeta struct {
 	rec       int // index in the records being processed
 	rowtime   int64
 	win       winBounds
-	tombstone bool // a table tombstone: emit the key with a null value
+	tombstone bool // no value: emit the key with a null value
 }
 
 type winBounds struct {
@@ -526,8 +532,8 @@ func (t *task) decode(ctx context.Context, q *Query, recs []Record, i int) (rowM
 		}
 	}
 	if q.valSerde.IsNull(r.Value) {
-		if !q.table {
-			return m, false // ksqlDB ignores tombstones on a stream
+		if !q.table && q.filtered {
+			return m, false // a filter drops a stream record without a value
 		}
 		m.tombstone = true
 	}
@@ -593,12 +599,20 @@ func (t *task) value(b binding, r *Record, m rowMeta) sdk.Value {
 		return t.keyRow[b.index]
 	case bindValue:
 		return t.valRow[b.index]
-	case bindRowTime:
-		return sdk.BigInt(m.rowtime)
-	case bindRowPartition:
-		return sdk.Int(r.Partition)
-	case bindRowOffset:
-		return sdk.BigInt(r.Offset)
+	case bindRowTime, bindRowPartition, bindRowOffset:
+		// ksqlDB keeps these pseudo-columns with the value: a record
+		// without a value has none of them.
+		if m.tombstone {
+			break
+		}
+		switch b.kind {
+		case bindRowTime:
+			return sdk.BigInt(m.rowtime)
+		case bindRowPartition:
+			return sdk.Int(r.Partition)
+		default:
+			return sdk.BigInt(r.Offset)
+		}
 	case bindWindowStart:
 		if m.win.ok {
 			return sdk.BigInt(m.win.start)
@@ -656,9 +670,17 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 		return nil
 	}
 	// A table row that no longer passes the filter, or a tombstone, deletes
-	// the key downstream, as Kafka Streams' KTable filter forwards it.
+	// the key downstream, as Kafka Streams' KTable filter forwards it. A
+	// stream record without a value keeps its projected key (computed
+	// with NULL value columns) and has no value.
 	deleted := m.tombstone || sel == sdk.SelDrop
-	if deleted {
+	if deleted && !q.table {
+		for j, o := range q.outKey {
+			if t.outKey[j], err = t.batch.Output(o, r); err != nil {
+				return t.outputError(q, rec, err)
+			}
+		}
+	} else if deleted {
 		// The stage computes no outputs for a dropped row. A table's key
 		// cannot change without GROUP BY, so the sink's key is the source's
 		// (perhaps renamed), column for column.

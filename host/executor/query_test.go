@@ -167,6 +167,36 @@ func TestQueryFilterProjectAndLog(t *testing.T) {
 	}
 }
 
+func TestQueryStreamNullValues(t *testing.T) {
+	tests := []struct {
+		name     string
+		filtered bool
+		want     []string
+	}{
+		// A projection maps a record without a value to one with the
+		// projected key and no value; a WHERE clause drops it.
+		{"projection", false, []string{`1|null|3`}},
+		{"filter", true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, sdk.Stream, 4)
+			base := f.stage.fn
+			f.stage.fn = func(in []sdk.Value) (byte, []sdk.Value) {
+				if in[2].Null { // no filter in this stage: project NULLs
+					return sdk.SelEmit, []sdk.Value{sdk.Int(int32(in[0].I)), sdk.Null(sdk.TypeString), sdk.Null(sdk.TypeBigInt), sdk.BigInt(in[3].I)}
+				}
+				return base(in)
+			}
+			f.q.filtered = tt.filtered
+			if err := f.q.Process(context.Background(), []Record{rec(0, intKey(1), "<null>", 3)}); err != nil {
+				t.Fatal(err)
+			}
+			equalLines(t, f.outputs(), tt.want)
+		})
+	}
+}
+
 func TestQueryRowErrors(t *testing.T) {
 	f := newFixture(t, sdk.Stream, 16)
 	base := f.stage.fn
