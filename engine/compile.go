@@ -1,18 +1,22 @@
 package engine
 
 import (
-	"fmt"
-	"strings"
+	"errors"
 
 	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm"
 	"github.com/wasmstream/wasmstream/sql2wasm/analyzer"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
 	"github.com/wasmstream/wasmstream/sql2wasm/codegen"
-	"github.com/wasmstream/wasmstream/sql2wasm/parser"
 	"github.com/wasmstream/wasmstream/sql2wasm/token"
 )
 
-// This file is the only one that talks to the compiler's passes.
+// This file is the only one that talks to the compiler. It uses the
+// analyzer and the code generator directly rather than sql2wasm.Compiler,
+// because the facade commits a statement to its catalog as soon as it
+// compiles, while the engine must be able to refuse a compiled statement (a
+// missing topic, a query shape the executor cannot run yet) and leave the
+// catalog as it was.
 
 // stmtKind is what a compiled statement does.
 type stmtKind int
@@ -67,21 +71,13 @@ type parsedStmt struct {
 
 // parse parses a script into statements and their texts.
 func parse(src string) ([]parsedStmt, error) {
-	stmts, err := parser.ParseScript("", src)
+	stmts, err := sql2wasm.Parse("", src)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]parsedStmt, len(stmts))
 	for i, s := range stmts {
-		start := s.Pos().Offset()
-		end := len(src)
-		if i+1 < len(stmts) {
-			end = stmts[i+1].Pos().Offset()
-		}
-		if start < 0 || start > end || end > len(src) {
-			start, end = 0, len(src)
-		}
-		out[i] = parsedStmt{stmt: s, sql: strings.TrimSpace(src[start:end])}
+		out[i] = parsedStmt{stmt: s.Statement, sql: s.SQL}
 	}
 	return out, nil
 }
@@ -145,26 +141,12 @@ func (c *compiler) lookup(name string) (sdk.Source, bool) { return c.a.Catalog()
 // names returns the catalog's source names, sorted.
 func (c *compiler) names() []string { return c.a.Catalog().Names() }
 
-// positioned adds line:column to an analyzer error.
+// positioned turns an analyzer error into a positioned sql2wasm.Error
+// (line:column: message), as the sql2wasm facade reports errors.
 func positioned(err error, src string) error {
-	ae, ok := err.(*analyzer.Error)
-	if !ok || !ae.Pos.IsValid() {
+	var ae *analyzer.Error
+	if !errors.As(err, &ae) || !ae.Pos.IsValid() {
 		return err
 	}
-	pos := token.NewFile("", src).Position(ae.Pos)
-	return &StatementError{Pos: pos.String(), Msg: ae.Msg, Err: err}
+	return &sql2wasm.Error{Pos: token.NewFile("", src).Position(ae.Pos), Msg: ae.Msg}
 }
-
-// StatementError is an error in a statement, at a position of its script.
-type StatementError struct {
-	// Pos is line:column in the script.
-	Pos string
-	Msg string
-	Err error
-}
-
-// Error implements error.
-func (e *StatementError) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
-
-// Unwrap returns the underlying error.
-func (e *StatementError) Unwrap() error { return e.Err }
