@@ -339,7 +339,7 @@ func TestSources(t *testing.T) {
 			"S STREAM topic=s key=KAFKA value=JSON [K STRING KEY, A INTEGER, B DOUBLE]"},
 		{"FORMAT sets both, delimiter words", "",
 			"CREATE STREAM S (A INT, K STRING KEY) WITH (kafka_topic='s', format='DELIMITED', value_delimiter='SPACE', key_delimiter='TAB');",
-			`S STREAM topic=s key=DELIMITED value=DELIMITED key_delimiter="\t" value_delimiter=" " [K STRING KEY, A INTEGER]`},
+			`S STREAM topic=s key=DELIMITED value=DELIMITED key_delimiter="TAB" value_delimiter="SPACE" [K STRING KEY, A INTEGER]`},
 		{"default formats from properties", "JSON",
 			"CREATE TABLE T (ID BIGINT PRIMARY KEY, V STRING) WITH (kafka_topic='t', partitions=3);",
 			"T TABLE topic=t key=KAFKA value=JSON partitions=3 [ID BIGINT PRIMARY KEY, V STRING]"},

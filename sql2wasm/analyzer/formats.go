@@ -138,14 +138,14 @@ func wrapping(format string, values []sdk.Column, explicit, set bool, props Prop
 
 // parseDelimiter checks a VALUE_DELIMITER or KEY_DELIMITER value: one
 // character, or the words TAB and SPACE (a literal tab or space is refused,
-// as ksqlDB does, because it is too easy to get wrong).
+// as ksqlDB does, because it is too easy to get wrong). It returns the value
+// as the catalog keeps it and the host's serdes read it: the character
+// itself, or TAB or SPACE in upper case.
 func parseDelimiter(prop, v string, pos token.Pos) (string, *Error) {
 	const example = "\nExample valid value: ';'"
 	switch strings.ToUpper(v) {
-	case "TAB":
-		return "\t", nil
-	case "SPACE":
-		return " ", nil
+	case "TAB", "SPACE":
+		return strings.ToUpper(v), nil
 	}
 	if strings.TrimSpace(v) == "" {
 		return "", errorf(pos, "Failed to prepare statement: Configuration %s is invalid: Delimiter cannot be empty, "+
@@ -154,6 +154,10 @@ func parseDelimiter(prop, v string, pos token.Pos) (string, *Error) {
 	if len([]rune(v)) != 1 {
 		return "", errorf(pos, "Failed to prepare statement: Configuration %s is invalid: Invalid delimiter value: '%s'. "+
 			"Delimiter must be a single character or TAB,SPACE%s", prop, v, example)
+	}
+	if v == `"` {
+		return "", errorf(pos, "Failed to prepare statement: Configuration %s is invalid: "+
+			"the quote character and the delimiter cannot be the same ('\"')%s", prop, example)
 	}
 	return v, nil
 }
