@@ -2,6 +2,7 @@ package serde
 
 import (
 	"errors"
+	"log/slog"
 	"math"
 	"strings"
 	"testing"
@@ -410,5 +411,21 @@ func TestUpperASCII8(t *testing.T) {
 		if got, w := upperASCII8(load8(b)), load8(want); got != w {
 			t.Errorf("upperASCII8(%q) = %x, want %x", in, got, w)
 		}
+	}
+}
+
+func TestErrorLogValue(t *testing.T) {
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}))
+	err := &Error{Format: "JSON", Field: "AGE", Reason: "cannot parse \"abc\" as INTEGER"}
+	log.Info("record dropped", "topic", "users", "error", err)
+	want := `level=INFO msg="record dropped" topic=users error.format=JSON error.side=value error.field=AGE error.reason="cannot parse \"abc\" as INTEGER"` + "\n"
+	if buf.String() != want {
+		t.Errorf("log line:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }

@@ -2,6 +2,7 @@ package serde
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -188,6 +189,21 @@ func (e *Error) Error() string {
 		return e.Format + " " + side + ": " + e.Reason
 	}
 	return e.Format + " " + side + ": field " + quoteName(e.Field) + ": " + e.Reason
+}
+
+// LogValue implements slog.LogValuer, so that a processing-log entry built
+// with log/slog carries the error's parts as fields (format, side, field,
+// reason) besides its message.
+func (e *Error) LogValue() slog.Value {
+	side := "value"
+	if e.Key {
+		side = "key"
+	}
+	attrs := []slog.Attr{slog.String("format", e.Format), slog.String("side", side)}
+	if e.Field != "" {
+		attrs = append(attrs, slog.String("field", e.Field))
+	}
+	return slog.GroupValue(append(attrs, slog.String("reason", e.Reason))...)
 }
 
 // quoteName quotes a column name for an error message.
