@@ -1,6 +1,8 @@
 package serde
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -90,10 +92,10 @@ func TestAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping allocation counts in -short mode")
 	}
-	strings := 0
+	nstrings := 0
 	for _, c := range benchCols {
 		if c.Type == sdk.TypeString {
-			strings++
+			nstrings++
 		}
 	}
 	decodes := []struct {
@@ -115,8 +117,8 @@ func TestAllocs(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-		if n != float64(strings) {
-			t.Errorf("%s Decode of %q: %v allocations, want %d (one per STRING)", d.format, d.data, n, strings)
+		if n != float64(nstrings) {
+			t.Errorf("%s Decode of %q: %v allocations, want %d (one per STRING)", d.format, d.data, n, nstrings)
 		}
 	}
 	// Numbers only: no allocation at all, including numbers from strings.
@@ -135,6 +137,29 @@ func TestAllocs(t *testing.T) {
 		}); n != 0 {
 			t.Errorf("%s Decode of numbers %q: %v allocations, want 0", d.format, d.data, n)
 		}
+	}
+	// A wide schema still decodes without allocating.
+	var wide []sdk.Column
+	var doc strings.Builder
+	doc.WriteByte('{')
+	for i := range 100 {
+		name := fmt.Sprintf("C%d", i)
+		wide = append(wide, col(name, sdk.TypeBigInt))
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, "%q:%d", strings.ToLower(name), i)
+	}
+	doc.WriteByte('}')
+	ws := mustNew(t, "JSON", wide, Options{Wrap: true})
+	wrow := make([]sdk.Value, len(wide))
+	wdata := []byte(doc.String())
+	if n := testing.AllocsPerRun(20, func() {
+		if err := ws.Decode(wdata, wrow); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 || wrow[99].I != 99 {
+		t.Errorf("JSON Decode of 100 BIGINT columns: %v allocations (want 0), last = %#v", n, wrow[99])
 	}
 	for _, f := range []string{"JSON", "DELIMITED"} {
 		s := mustNew(t, f, benchCols, Options{Wrap: true})

@@ -113,7 +113,7 @@ func (s *jsonSerde) IsNull(data []byte) bool {
 
 // span locates the chosen JSON value of a column in the input.
 type span struct {
-	start, end int
+	start, end int32 // records are far below 2 GiB (checked in Decode)
 	// level: 0 no field found, 1 found by upper-cased name, 2 by exact name.
 	level uint8
 	// escaped: the value is a string with backslash escapes.
@@ -121,8 +121,8 @@ type span struct {
 }
 
 // stackSpans is how many columns are decoded without allocating the span
-// table on the heap.
-const stackSpans = 32
+// table on the heap (12 bytes each on the stack).
+const stackSpans = 128
 
 func (s *jsonSerde) err(field, reason string) error {
 	return &Error{Format: sdk.FormatJSON, Key: s.key, Field: field, Reason: reason}
@@ -141,6 +141,9 @@ func (s *jsonSerde) Decode(data []byte, row []sdk.Value) error {
 	if data == nil {
 		setNulls(row, s.cols)
 		return nil
+	}
+	if len(data) > math.MaxInt32 {
+		return s.err("", "record larger than 2 GiB")
 	}
 	i := skipWS(data, 0)
 	if i == len(data) {
@@ -232,7 +235,7 @@ func (s *jsonSerde) scanObject(data []byte, i int, spans []span) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		hint = s.match(name, flags == 0, spans, span{vs, ve, 0, vflags&strEscaped != 0}, hint)
+		hint = s.match(name, flags == 0, spans, span{int32(vs), int32(ve), 0, vflags&strEscaped != 0}, hint)
 		i = skipWS(data, ve)
 		if i < len(data) && data[i] == ',' {
 			i = skipWS(data, i+1)
