@@ -53,6 +53,10 @@ func (a *Analyzer) existing(name *ast.Ident, kind sdk.SourceKind, orReplace, ifN
 // createSource handles CREATE [OR REPLACE] [SOURCE] STREAM|TABLE.
 func (a *Analyzer) createSource(s *ast.CreateSource) (*Result, *Error) {
 	kind := kindOf(s.Kind)
+	if s.OrReplace && (s.Source || a.readOnly[s.Name.Name]) {
+		return nil, errorf(s.Name.Pos(), "Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.",
+			lowerKind(kind), s.Name.Name, lowerKind(kind))
+	}
 	skip, err := a.existing(s.Name, kind, s.OrReplace, s.IfNotExists)
 	if err != nil {
 		return nil, err

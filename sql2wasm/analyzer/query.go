@@ -260,8 +260,8 @@ func (a *Analyzer) createAsSelect(s *ast.CreateAsSelect, sql string) (*Result, *
 	if skip {
 		return &Result{Kind: KindQuery, Source: a.cat.get(s.Name.Name), Skipped: true}, nil
 	}
-	if a.readOnly[s.Name.Name] {
-		return nil, errorf(s.Name.Pos(), "Cannot add %s '%s': A read-only %s with the same name already exists",
+	if s.OrReplace && a.readOnly[s.Name.Name] {
+		return nil, errorf(s.Name.Pos(), "Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.",
 			lowerKind(kind), s.Name.Name, lowerKind(kind))
 	}
 	with, err := parseWith(s.Props, createAsWith)
