@@ -170,13 +170,23 @@ func (s *jsonSerde) Decode(data []byte, row []sdk.Value) error {
 		return s.err("", "expected a JSON object, found a JSON "+kindOf(data[i]))
 	}
 
-	var buf [stackSpans]span
-	var spans []span
-	if len(s.cols) <= stackSpans {
-		spans = buf[:len(s.cols)]
-	} else {
-		spans = make([]span, len(s.cols))
+	// The span table lives on the stack; a small array for the usual
+	// schemas keeps the cost of zeroing it low.
+	switch n := len(s.cols); {
+	case n <= 16:
+		var buf [16]span
+		return s.decodeObject(data, i, row, buf[:n])
+	case n <= stackSpans:
+		var buf [stackSpans]span
+		return s.decodeObject(data, i, row, buf[:n])
+	default:
+		return s.decodeObject(data, i, row, make([]span, n))
 	}
+}
+
+// decodeObject decodes the object at data[i] into row, using spans (zeroed,
+// one per column) to note where each column's value is.
+func (s *jsonSerde) decodeObject(data []byte, i int, row []sdk.Value, spans []span) error {
 	end, err := s.scanObject(data, i, spans)
 	if err != nil {
 		return s.err("", err.Error())
