@@ -55,8 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 // props collects repeated -p name=value flags.
 type props map[string]string
 
+// String implements flag.Value.
 func (p props) String() string { return "" }
 
+// Set implements flag.Value: it adds one name=value.
 func (p props) Set(s string) error {
 	name, value, ok := strings.Cut(s, "=")
 	if !ok || strings.TrimSpace(name) == "" {
