@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -192,6 +193,31 @@ func TestAllocs(t *testing.T) {
 			}
 		}); n != want {
 			t.Errorf("KAFKA %v Decode: %v allocations, want %v", v.Type, n, want)
+		}
+	}
+}
+
+// BenchmarkJSONDecodeStdlib is a yardstick measured in the same run:
+// encoding/json decoding the same record into a struct. It does less than
+// Decode (no case-insensitive lookup rules of ksqlDB, no exact-number
+// checks), so the ratio is what matters, not the absolute figure.
+func BenchmarkJSONDecodeStdlib(b *testing.B) {
+	var rec struct {
+		ClientID    int64   `json:"CLIENT_ID"`
+		Name        string  `json:"NAME"`
+		City        string  `json:"CITY"`
+		Action      string  `json:"ACTION"`
+		Type        string  `json:"TYPE"`
+		CreditScore int32   `json:"CREDIT_SCORE"`
+		Balance     float64 `json:"BALANCE"`
+		Active      bool    `json:"ACTIVE"`
+	}
+	data := []byte(benchJSON)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := json.Unmarshal(data, &rec); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
