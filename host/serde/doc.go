@@ -41,8 +41,18 @@
 //
 // # NONE
 //
-// The key of a keyless stream: nothing is read, a null key is written. Any
-// side without columns behaves the same way.
+// The key of a keyless stream: nothing is read, a null key is written. A key
+// without columns behaves so whatever its declared format; a value without
+// columns reads nothing and writes its format's empty row ({} in JSON), so
+// that it stays distinct from a tombstone.
+//
+// # Null records
+//
+// A null record (a Kafka tombstone, or JSON null) decodes as a row of NULLs;
+// IsNull tells it apart. A key whose columns are all NULL encodes as a null
+// key, so a null key survives a decode and encode; so does a single NULL
+// value written bare (KAFKA, or JSON with WRAP_SINGLE_VALUE=false), as in
+// ksqlDB.
 //
 // # Differences from ksqlDB
 //
