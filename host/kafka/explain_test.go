@@ -242,7 +242,7 @@ func TestPreflightExplainsConnectionFailures(t *testing.T) {
 		{"TLS client on a plaintext listener", func() map[string]string {
 			f := s.flags("admin", "admin-pw")
 			f["bootstrap.servers"] = s.plainAddr
-			f["wasmstream.startup.timeout"] = "1s" // the handshake waits half of it
+			f["wasmstream.startup.timeout"] = "2s" // the handshake waits half of it
 			return f
 		}, func(t *testing.T, err error) {
 			var te *TLSError
