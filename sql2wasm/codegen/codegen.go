@@ -29,12 +29,31 @@ const maxDepth = 400
 // user's SQL).
 var ErrInvalidPlan = errors.New("invalid plan")
 
+// Option changes how Generate lays out a module.
+type Option func(*options)
+
+type options struct {
+	capacity uint32
+}
+
+// WithBatchCapacity sets the number of rows of every stage's batch (default
+// sdk.DefaultBatchCapacity); the manifest carries it, so the host follows.
+// Benchmarks use larger batches.
+func WithBatchCapacity(rows uint32) Option { return func(o *options) { o.capacity = rows } }
+
 // Generate compiles a planned query into a WebAssembly module and returns the
 // module's bytes and its manifest (which is also embedded in the module).
-// The same plan always yields the same bytes.
-func Generate(q *plan.Query) ([]byte, *sdk.Manifest, error) {
+// The same plan and options always yield the same bytes.
+func Generate(q *plan.Query, opts ...Option) ([]byte, *sdk.Manifest, error) {
 	if q == nil {
 		return nil, nil, fmt.Errorf("codegen: %w: no query", ErrInvalidPlan)
+	}
+	o := options{capacity: sdk.DefaultBatchCapacity}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.capacity == 0 || o.capacity > 1<<16 {
+		return nil, nil, fmt.Errorf("codegen: batch capacity %d out of range 1..65536", o.capacity)
 	}
 	if err := checkQuery(q); err != nil {
 		return nil, nil, fmt.Errorf("codegen: query %s: %w", q.ID, err)
@@ -43,11 +62,11 @@ func Generate(q *plan.Query) ([]byte, *sdk.Manifest, error) {
 	// pass 2 emits the final module with exactly those. Two passes are
 	// simpler than patching function indices and addresses afterwards, and
 	// generation is cheap.
-	first := newGen(q, nil)
+	first := newGen(q, nil, o)
 	if err := first.build(); err != nil {
 		return nil, nil, fmt.Errorf("codegen: query %s: %w", q.ID, err)
 	}
-	g := newGen(q, first)
+	g := newGen(q, first, o)
 	if err := g.build(); err != nil {
 		return nil, nil, fmt.Errorf("codegen: query %s: %w", q.ID, err)
 	}
@@ -74,6 +93,7 @@ var helperNames = [numHelpers]string{"str_eq", "fmod", "round_to"}
 type gen struct {
 	q    *plan.Query
 	prev *gen // the first pass, whose usage this pass emits; nil in pass 1
+	opts options
 	m    *wasm.Module
 
 	// intrinsic index in sdk.Intrinsics -> function index; -1 when unused.
@@ -91,8 +111,8 @@ type gen struct {
 	manifest *sdk.Manifest
 }
 
-func newGen(q *plan.Query, prev *gen) *gen {
-	g := &gen{q: q, prev: prev, m: wasm.NewModule(), constAddrs: map[string]uint32{}}
+func newGen(q *plan.Query, prev *gen, o options) *gen {
+	g := &gen{q: q, prev: prev, opts: o, m: wasm.NewModule(), constAddrs: map[string]uint32{}}
 	for i := range g.intrFunc {
 		g.intrFunc[i] = -1
 	}
@@ -141,7 +161,7 @@ func (g *gen) build() error {
 	for _, st := range g.q.Stages {
 		l := sdk.Layout{
 			Base:       base,
-			Capacity:   sdk.DefaultBatchCapacity,
+			Capacity:   g.opts.capacity,
 			Inputs:     uint32(len(st.Inputs)),
 			Outputs:    uint32(len(st.Outputs)),
 			InDataSize: sdk.DefaultInDataSize,

@@ -83,17 +83,34 @@ func (g *gen) emitStage(f *wasm.Func, st *plan.Stage, lay sdk.Layout) error {
 			f.LocalSet(c.row8)
 
 			c.next = c.block(wasm.BlockEmpty)
-			drop := c.block(wasm.BlockEmpty)
-			if st.Filter != nil {
-				c.jump(st.Filter, setNotTrue, drop)
+			if st.Filter != nil && (len(st.Outputs) == 0 || uncondCopy && allCols(st.Outputs)) && isFlat(st.Filter) {
+				// Nothing to compute for passing rows: the selection
+				// byte is the filter's flat value (SelEmit is 1).
+				f.LocalGet(c.row)
+				c.flat(st.Filter, true)
+				f.I32Store8(0, lay.Sel())
+				for j, o := range st.Outputs {
+					c.emitOutput(j, o.Expr)
+				}
+			} else {
+				drop := c.block(wasm.BlockEmpty)
+				switch {
+				case st.Filter == nil:
+				case isFlat(st.Filter):
+					c.flat(st.Filter, true)
+					f.I32Eqz()
+					c.brIf(drop)
+				default:
+					c.jump(st.Filter, setNotTrue, drop)
+				}
+				for j, o := range st.Outputs {
+					c.emitOutput(j, o.Expr)
+				}
+				c.storeSel(sdk.SelEmit)
+				c.br(c.next)
+				c.endBlock() // drop
+				c.storeSel(sdk.SelDrop)
 			}
-			for j, o := range st.Outputs {
-				c.emitOutput(j, o.Expr)
-			}
-			c.storeSel(sdk.SelEmit)
-			c.br(c.next)
-			c.endBlock() // drop
-			c.storeSel(sdk.SelDrop)
 			c.endBlock() // next
 
 			f.LocalGet(c.row)
@@ -239,3 +256,13 @@ func valType(t sdk.Type) wasm.ValType {
 	}
 	return wasm.I64
 }
+
+func allCols(outs []plan.Output) bool {
+	for _, o := range outs {
+		if _, ok := o.Expr.(*plan.Col); !ok {
+			return false
+		}
+	}
+	return true
+}
+const uncondCopy = false
