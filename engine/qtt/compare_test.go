@@ -2,9 +2,12 @@ package qtt
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/wasmstream/wasmstream/host/executor"
 	"github.com/wasmstream/wasmstream/sdk"
 )
 
@@ -307,4 +310,68 @@ func TestSpecSerdeWindows(t *testing.T) {
 	if _, _, err := sessKey.deserialize([]byte("x")); err == nil {
 		t.Error("short session key: no error")
 	}
+}
+
+func TestRecordDiff(t *testing.T) {
+	ts := func(v int64) *int64 { return &v }
+	exp := func(key, value string, mod func(*Record)) *Record {
+		r := &Record{Key: mustSpec(key), Value: mustSpec(value)}
+		if mod != nil {
+			mod(r)
+		}
+		return r
+	}
+	act := func(key, value any, tsv int64, mod func(*actualRecord)) actualRecord {
+		a := actualRecord{key: key, value: value}
+		a.rec.Timestamp = tsv
+		if mod != nil {
+			mod(&a)
+		}
+		return a
+	}
+	win := &Window{Start: 0, End: 30000, Type: "TIME"}
+	tests := []struct {
+		name        string
+		exp         *Record
+		act         actualRecord
+		outputsOnly bool
+		want        string // "" for a match, else a substring of the difference
+	}{
+		{"match", exp(`1`, `{"A":1}`, nil), act(jInt(1), map[string]any{"A": jInt(1)}, 5, nil), false, ""},
+		{"key differs", exp(`1`, `{"A":1}`, nil), act(jInt(2), map[string]any{"A": jInt(1)}, 0, nil), false, "key"},
+		{"value differs", exp(`1`, `{"A":1}`, nil), act(jInt(1), map[string]any{"A": jInt(2)}, 0, nil), false, "value"},
+		{"timestamp unchecked when absent", exp(`1`, `null`, nil), act(jInt(1), nil, 99, nil), false, ""},
+		{"timestamp checked", exp(`1`, `null`, func(r *Record) { r.Timestamp = ts(5) }), act(jInt(1), nil, 6, nil), false, "timestamp"},
+		{"timestamp 0 skipped in outputs-only tests", exp(`1`, `null`, func(r *Record) { r.Timestamp = ts(0) }), act(jInt(1), nil, 1700000000000, nil), true, ""},
+		{"timestamp 0 checked with inputs", exp(`1`, `null`, func(r *Record) { r.Timestamp = ts(0) }), act(jInt(1), nil, 1700000000000, nil), false, "timestamp"},
+		{"window matches", exp(`1`, `null`, func(r *Record) { r.Window = win }), act(jInt(1), nil, 0, func(a *actualRecord) { a.window = &Window{0, 30000, "TIME"} }), false, ""},
+		{"window end differs", exp(`1`, `null`, func(r *Record) { r.Window = win }), act(jInt(1), nil, 0, func(a *actualRecord) { a.window = &Window{0, 60000, "TIME"} }), false, "window"},
+		{"window type differs", exp(`1`, `null`, func(r *Record) { r.Window = win }), act(jInt(1), nil, 0, func(a *actualRecord) { a.window = &Window{0, 30000, "SESSION"} }), false, "window"},
+		{"window expected, none actual", exp(`1`, `null`, func(r *Record) { r.Window = win }), act(jInt(1), nil, 0, nil), false, "windowed"},
+		{"windowed actual, none expected", exp(`1`, `null`, nil), act(jInt(1), nil, 0, func(a *actualRecord) { a.window = win }), false, "windowed"},
+		{"no expected headers means none", exp(`1`, `null`, nil), act(jInt(1), nil, 0, func(a *actualRecord) { a.rec.Headers = []executor.Header{{Key: "h"}} }), false, "headers"},
+		{"headers match", exp(`1`, `null`, func(r *Record) { r.Headers = []Header{{Key: "h", Value: []byte("!")}} }),
+			act(jInt(1), nil, 0, func(a *actualRecord) { a.rec.Headers = []executor.Header{{Key: "h", Value: []byte("!")}} }), false, ""},
+		{"null header value differs from empty", exp(`1`, `null`, func(r *Record) { r.Headers = []Header{{Key: "h"}} }),
+			act(jInt(1), nil, 0, func(a *actualRecord) { a.rec.Headers = []executor.Header{{Key: "h", Value: []byte{}}} }), false, "headers"},
+		{"undecodable value", exp(`1`, `null`, nil), act(jInt(1), nil, 0, func(a *actualRecord) { a.valueErr = errTest }), false, "cannot be read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := recordDiff(tt.exp, tt.act, tt.outputsOnly)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("recordDiff = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+var errTest = errors.New("test error")
+
+func mustSpec(text string) any {
+	v, err := decodeJSON([]byte(text))
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

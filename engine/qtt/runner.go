@@ -71,7 +71,8 @@ type Runner struct {
 
 // The test-only functions of ksqlDB's Java test code: tests that call them
 // cannot run anywhere else.
-var testOnlyFunc = regexp.MustCompile(`(?i)\b(BAD_UDF|WHENCONDITION|WHENRESULT|TEST_UDF|TEST_UDTF|TEST_UDAF)\s*\(`)
+// The list is ksqlDB's test UDFs and those of its udf-example.jar.
+var testOnlyFunc = regexp.MustCompile(`(?i)\b(BAD_UDF|WHENCONDITION|WHENRESULT|TEST_UDF|TEST_UDTF|TEST_UDAF|TOSTRUCT|TOSTRING|TOLIST|TOMAP|MULTIPLY)\s*\(`)
 
 // A WITH property naming a format that needs a schema registry.
 var srFormatProp = regexp.MustCompile(`(?i)\b(?:VALUE_FORMAT|KEY_FORMAT|FORMAT)\s*=\s*'(AVRO|PROTOBUF|PROTOBUF_NOSR|JSON_SR)'`)

@@ -523,6 +523,11 @@ func (t *task) decode(ctx context.Context, q *Query, recs []Record, i int) (rowM
 	}()
 	m := rowMeta{rowtime: r.Timestamp}
 	key := r.Key
+	if q.table && key == nil {
+		// Kafka Streams' table source skips records without a key.
+		t.logDecode(ctx, q, recs, i, LogDeserialization, "a table record without a key is ignored")
+		return m, false
+	}
 	if q.windowIn != nil && key != nil {
 		var ok bool
 		key, m.win, ok = splitWindow(key, q.windowIn)

@@ -323,6 +323,7 @@ func TestQueryTableTombstones(t *testing.T) {
 		rec(0, intKey(1), `{"name":"a","age":20}`, 5),
 		rec(1, intKey(1), `<null>`, 6),                // tombstone: passes as a tombstone
 		rec(2, intKey(2), `{"name":"b","age":10}`, 7), // filtered out: a tombstone
+		rec(3, nil, `{"name":"c","age":20}`, 8),       // no key: ignored
 	}
 	if err := f.q.Process(context.Background(), recs); err != nil {
 		t.Fatal(err)

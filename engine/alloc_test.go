@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"testing"
+
+	"github.com/wasmstream/wasmstream/host/executor"
+	"github.com/wasmstream/wasmstream/runtime"
+	"github.com/wasmstream/wasmstream/sql2wasm"
+)
+
+// compiledQuery compiles a script whose last statement is a persistent
+// query and returns an executor query for it that produces into sink.
+func compiledQuery(t testing.TB, script string, sink executor.Sink) *executor.Query {
+	t.Helper()
+	ctx := context.Background()
+	results, err := sql2wasm.CompileScript("", script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := results[len(results)-1]
+	rt, err := runtime.New(ctx, runtime.NewConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(ctx) })
+	mod, err := rt.Load(ctx, last.Module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := executor.NewQuery(executor.QueryConfig{Manifest: mod.Manifest(), Instances: executor.ModuleInstances{Module: mod}, Sink: sink, Filtered: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = q.Close(ctx) })
+	return q
+}
+
+const allocScript = `
+	CREATE STREAM s (id INT KEY, a INT, b BIGINT, c DOUBLE) WITH (kafka_topic='s', value_format='JSON');
+	CREATE STREAM o AS SELECT id, a + b AS ab, c * 2 AS c2 FROM s WHERE a > 0;`
+
+func allocRecords(n int) []executor.Record {
+	recs := make([]executor.Record, n)
+	for i := range recs {
+		recs[i] = executor.Record{
+			Topic: "s", Offset: int64(i), Timestamp: int64(i),
+			Key:   binary.BigEndian.AppendUint32(nil, uint32(i)),
+			Value: []byte(fmt.Sprintf(`{"a":%d,"b":%d,"c":%d.5}`, i%7-1, i, i)),
+		}
+	}
+	return recs
+}
+
+// TestProcessDoesNotAllocate checks the executor's hot path on a compiled
+// query with numeric columns: decoding, batch writes, the stage call,
+// reading outputs, encoding and producing reuse their rows and buffers.
+func TestProcessDoesNotAllocate(t *testing.T) {
+	produced := 0
+	q := compiledQuery(t, allocScript, executor.SinkFunc(func(context.Context, *executor.Record) error { produced++; return nil }))
+	recs := allocRecords(3000)
+	ctx := context.Background()
+	if err := q.Process(ctx, recs); err != nil { // warm up: task, buffers
+		t.Fatal(err)
+	}
+	if produced == 0 || produced == len(recs) {
+		t.Fatalf("%d of %d records produced: the filter did not run", produced, len(recs))
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if err := q.Process(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Process allocated %.0f times per batch of %d records, want 0", allocs, len(recs))
+	}
+}
+
+func BenchmarkProcessJSON(b *testing.B) {
+	q := compiledQuery(b, allocScript, executor.SinkFunc(func(context.Context, *executor.Record) error { return nil }))
+	recs := allocRecords(4096)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := q.Process(ctx, recs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "records/s")
+}
