@@ -1,0 +1,91 @@
+package analyzer
+
+import (
+	"testing"
+
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/parser"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+)
+
+// FuzzAnalyze feeds scripts the parser accepts to the analyzer, after a
+// prelude that declares a few sources: whatever the input, the analyzer
+// returns a result or an error, never panics, and every plan it makes
+// names only columns of its stage's inputs.
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{
+		"CREATE STREAM O AS SELECT * FROM S WHERE ID < 10;",
+		"CREATE STREAM O AS SELECT ID, UCASE(NAME) AS N, V * 2 FROM S s WHERE s.NAME LIKE 'a%' PARTITION BY NAME;",
+		"CREATE STREAM O AS SELECT ID, CASE V WHEN 1 THEN 'a' END AS C, V IN (1, '2', NULL) FROM S;",
+		"CREATE TABLE O AS SELECT K, COALESCE(A, 1.5) AS C FROM T;",
+		"INSERT INTO S (ID, NAME, ROWTIME) VALUES (1, 'x', 5);",
+		"CREATE STREAM O WITH (format='DELIMITED', value_delimiter='|') AS SELECT * FROM S PARTITION BY NULL;",
+		"DROP STREAM S; CREATE STREAM X (A INT KEY, B INT KEY) WITH (kafka_topic='x', value_format='KAFKA');",
+		"SET 'ksql.new.query.planner.enabled' = 'true'; CREATE STREAM O AS SELECT NAME, ID FROM S;",
+	} {
+		f.Add(s)
+	}
+	const prelude = "CREATE STREAM S (ID INT KEY, NAME STRING, V BIGINT) WITH (kafka_topic='s', value_format='JSON');\n" +
+		"CREATE TABLE T (K STRING PRIMARY KEY, A DOUBLE) WITH (kafka_topic='t', value_format='JSON');\n"
+	f.Fuzz(func(t *testing.T, src string) {
+		stmts, err := parser.ParseScript("", prelude+src)
+		if err != nil {
+			return
+		}
+		a := New(nil)
+		for _, s := range stmts {
+			res, err := a.AnalyzeAndCommit(s, "")
+			if err != nil || res == nil || res.Query == nil {
+				continue
+			}
+			for _, st := range res.Query.Stages {
+				for _, o := range st.Outputs {
+					checkCols(t, o.Expr, len(st.Inputs))
+				}
+				if st.Filter != nil {
+					checkCols(t, st.Filter, len(st.Inputs))
+				}
+			}
+		}
+	})
+}
+
+// checkCols fails the test if e reads a column outside the stage's inputs
+// or has no type.
+func checkCols(t *testing.T, e plan.Expr, inputs int) {
+	t.Helper()
+	if e == nil {
+		t.Fatal("nil expression in a plan")
+	}
+	if e.Type() == sdk.TypeUnknown {
+		t.Fatalf("untyped expression %s in a plan", FormatExpr(e))
+	}
+	switch x := e.(type) {
+	case *plan.Col:
+		if x.Index < 0 || x.Index >= inputs {
+			t.Fatalf("column $%d of %d inputs", x.Index, inputs)
+		}
+	case *plan.Unary:
+		checkCols(t, x.X, inputs)
+	case *plan.Binary:
+		checkCols(t, x.X, inputs)
+		checkCols(t, x.Y, inputs)
+	case *plan.IsNull:
+		checkCols(t, x.X, inputs)
+	case *plan.Convert:
+		checkCols(t, x.X, inputs)
+	case *plan.Like:
+		checkCols(t, x.X, inputs)
+		checkCols(t, x.Pattern, inputs)
+	case *plan.Case:
+		for _, w := range x.Whens {
+			checkCols(t, w.Cond, inputs)
+			checkCols(t, w.Then, inputs)
+		}
+		checkCols(t, x.Else, inputs)
+	case *plan.Call:
+		for _, a := range x.Args {
+			checkCols(t, a, inputs)
+		}
+	}
+}
