@@ -265,4 +265,5 @@ func allCols(outs []plan.Output) bool {
 	}
 	return true
 }
+
 const uncondCopy = false
