@@ -508,7 +508,7 @@ func TestErrors(t *testing.T) {
 		{"DROP STREAM test;", "1:13", "Stream TEST does not exist"},
 		{inputIDName + "DROP TABLE INPUT;", "2:12", "Incompatible data source type is STREAM, but statement was DROP TABLE"},
 		{inputIDName + "CREATE STREAM O AS SELECT * FROM INPUT;\nDROP STREAM INPUT;", "3:13",
-			"Cannot drop INPUT.\nThe following queries read from this source: [CSAS_O_0]."},
+			"Cannot drop INPUT.\nThe following queries read from this source: [CSAS_O_0].\nThe following queries write into this source: [].\nYou need to terminate them before dropping INPUT."},
 
 		// INSERT (insert-into.json).
 		{"CREATE STREAM SOURCE (K STRING KEY, d1 VARCHAR) WITH (kafka_topic='SOURCE', value_format='DELIMITED');\n" +
@@ -607,8 +607,12 @@ func TestStateChanges(t *testing.T) {
 	if _, err := run("DROP STREAM S;"); err == nil {
 		t.Error("dropped a source that queries read")
 	}
+	if _, err := run("DROP STREAM O;"); err == nil || !strings.Contains(err.Error(), "The following queries write into this source: [INSERTQUERY_1].") {
+		t.Errorf("dropped a stream an INSERT INTO writes: %v", err)
+	}
+	mustRun("TERMINATE INSERTQUERY_1;")
 	res := mustRun("DROP STREAM O;")
-	if got := strings.Join(res.Terminated, ","); got != "CSAS_O_0,INSERTQUERY_1" {
+	if got := strings.Join(res.Terminated, ","); got != "CSAS_O_0" {
 		t.Errorf("DROP terminated %q", got)
 	}
 	if _, ok := a.Catalog().Lookup("O"); ok {

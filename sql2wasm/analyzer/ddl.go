@@ -371,9 +371,9 @@ func columnNameFromString(s string) string {
 }
 
 // dropSource handles DROP STREAM|TABLE [IF EXISTS] name [DELETE TOPIC].
-// Like ksqlDB it refuses to drop a source other queries read; the query
-// that populates the source (its CREATE ... AS SELECT or an INSERT INTO) is
-// terminated with it.
+// Like ksqlDB it terminates the query that created the source (its CREATE
+// ... AS SELECT) and refuses while other queries read the source or INSERT
+// INTO it.
 func (a *Analyzer) dropSource(s *ast.DropSource) (*Result, *Error) {
 	name := s.Name.Name
 	kind := kindOf(s.Kind)
@@ -392,15 +392,24 @@ func (a *Analyzer) dropSource(s *ast.DropSource) (*Result, *Error) {
 		return nil, errorf(s.Name.Pos(), "Incompatible data source type is %s, but statement was DROP %s", src.Kind, kind)
 	}
 	readers, writers := a.readersOf(name)
-	var others []string
+	var others, inserts, creators []string
 	for _, id := range readers {
-		if q := a.queries[id]; q.sink != name {
+		if a.queries[id].sink != name {
 			others = append(others, id)
 		}
 	}
-	if len(others) > 0 {
-		return nil, errorf(s.Name.Pos(), "Cannot drop %s.\nThe following queries read from this source: [%s].\n"+
-			"You need to terminate them before dropping %s.", name, strings.Join(others, ", "), name)
+	for _, id := range writers {
+		if strings.HasPrefix(id, "INSERTQUERY_") {
+			inserts = append(inserts, id)
+		} else {
+			creators = append(creators, id)
+		}
 	}
-	return &Result{Kind: KindDropSource, Dropped: name, Terminated: writers}, nil
+	if len(others) > 0 || len(inserts) > 0 {
+		return nil, errorf(s.Name.Pos(), "Cannot drop %s.\nThe following queries read from this source: [%s].\n"+
+			"The following queries write into this source: [%s].\n"+
+			"You need to terminate them before dropping %s.",
+			name, strings.Join(others, ", "), strings.Join(inserts, ", "), name)
+	}
+	return &Result{Kind: KindDropSource, Dropped: name, Terminated: creators}, nil
 }
