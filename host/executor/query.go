@@ -404,7 +404,8 @@ func (t *task) process(ctx context.Context, q *Query, recs []Record) error {
 		for i := range recs {
 			m, ok := t.decode(ctx, q, recs, i)
 			if ok {
-				if err := t.emitPass(ctx, q, &recs[i], m); err != nil {
+				m.rec = i
+				if err := t.emitPass(ctx, q, recs, m); err != nil {
 					return err
 				}
 			}
@@ -741,7 +742,8 @@ func (t *task) sourceKey(q *Query, key []sdk.Value) bool {
 }
 
 // emitPass produces a record of a query without a stage.
-func (t *task) emitPass(ctx context.Context, q *Query, rec *Record, m rowMeta) error {
+func (t *task) emitPass(ctx context.Context, q *Query, recs []Record, m rowMeta) error {
+	rec := &recs[m.rec]
 	for j, b := range q.passKey {
 		t.outKey[j] = t.value(b, rec, m)
 	}
@@ -750,7 +752,7 @@ func (t *task) emitPass(ctx context.Context, q *Query, rec *Record, m rowMeta) e
 			t.outVal[j] = t.value(b, rec, m)
 		}
 	}
-	return t.produce(ctx, q, []Record{*rec}, m, rec, m.rowtime, m.tombstone)
+	return t.produce(ctx, q, recs, m, rec, m.rowtime, m.tombstone)
 }
 
 func (t *task) produce(ctx context.Context, q *Query, recs []Record, m rowMeta, rec *Record, ts int64, deleted bool) error {

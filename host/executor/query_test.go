@@ -427,3 +427,24 @@ func TestInsertValues(t *testing.T) {
 		t.Errorf("row error: %v", err)
 	}
 }
+
+func TestQueryWithoutStage(t *testing.T) {
+	man := testManifest(sdk.Stream)
+	man.Stages = nil
+	man.Pipeline.Inputs[0].Stage = -1
+	// The sink renames nothing and adds ROWTIME as a value column.
+	man.Sink.Columns = []sdk.Column{{Name: "ID", Type: sdk.TypeInt, Key: true}, {Name: "NAME", Type: sdk.TypeString}, {Name: "ROWTIME", Type: sdk.TypeBigInt}}
+	topics := NewMemoryTopics()
+	q, err := NewQuery(QueryConfig{Manifest: man, Sink: topics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []Record{rec(0, intKey(1), `{"name":"a","age":1}`, 9), rec(1, intKey(2), `{"name":`, 10)}
+	if err := q.Process(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	out := topics.Records("OUTPUT")
+	if len(out) != 1 || string(out[0].Value) != `{"NAME":"a","ROWTIME":9}` || string(out[0].Key) != string(intKey(1)) {
+		t.Errorf("outputs %+v", out)
+	}
+}
