@@ -564,5 +564,8 @@ func (c *exprChecker) cast(x *ast.Cast) (plan.Expr, *Error) {
 	if v.Type() == to {
 		return v, nil
 	}
-	return &plan.Convert{At: x.Pos(), X: v, To: to}, nil
+	// A STRING that does not spell a value of the target type makes the CAST
+	// NULL: ksqlDB logs the failed evaluation and writes NULL for the column
+	// (its PARTITION BY and projection tests expect the row, with a NULL).
+	return &plan.Convert{At: x.Pos(), X: v, To: to, NullOnError: v.Type() == sdk.TypeString}, nil
 }
