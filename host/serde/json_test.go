@@ -429,3 +429,30 @@ func TestErrorLogValue(t *testing.T) {
 		t.Errorf("log line:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
+
+// TestScanStringEveryByte puts every byte value at every offset of a string
+// long enough for the eight-byte fast path and checks the scanner stops
+// exactly where it must.
+func TestScanStringEveryByte(t *testing.T) {
+	for k := 0; k < 18; k++ {
+		for c := 0; c < 256; c++ {
+			body := strings.Repeat("a", k) + string([]byte{byte(c)}) + strings.Repeat("a", 9)
+			data := []byte(`"` + body + `"`)
+			end, _, err := scanString(data, 0)
+			switch {
+			case c == '"':
+				if err != nil || end != k+2 {
+					t.Fatalf("quote at %d: end %d, err %v", k, end, err)
+				}
+			case c == '\\' || c < 0x20 || c >= 0x80:
+				if err == nil {
+					t.Fatalf("byte %#x at %d: accepted", c, k)
+				}
+			default:
+				if err != nil || end != len(data) {
+					t.Fatalf("byte %#x at %d: end %d, err %v", c, k, end, err)
+				}
+			}
+		}
+	}
+}

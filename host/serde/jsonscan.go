@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -82,6 +83,20 @@ func scanString(data []byte, i int) (int, strFlag, error) {
 	var flags strFlag
 	j := i + 1
 	for {
+		// Eight bytes at a time while none of them is special: a quote, a
+		// backslash, a control character or a non-ASCII byte. (A borrow
+		// can flag a byte falsely only above a truly special one, and the
+		// byte loop below then sorts it out.)
+		for j+8 <= len(data) {
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			x := binary.LittleEndian.Uint64(data[j:])
+			q := x ^ (ones * '"')
+			b := x ^ (ones * '\\')
+			if ((x-ones*0x20)&^x|(q-ones)&^q|(b-ones)&^b|x)&highs != 0 {
+				break
+			}
+			j += 8
+		}
 		for j < len(data) && !strSpecial[data[j]] {
 			j++
 		}
