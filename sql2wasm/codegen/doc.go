@@ -64,6 +64,11 @@
 //   - A comparison with a NULL operand is FALSE, not NULL (ksqlDB generates
 //     `a == null || b == null ? false : ...`), so `NOT (x > 1)` is TRUE for a
 //     NULL x. AND, OR and NOT are three-valued over NULL booleans.
+//   - Evaluation order, which decides which row errors are raised: operands
+//     left to right, stopping at the first NULL operand of a strict operator;
+//     AND and OR evaluate their right operand only when the left one leaves
+//     the answer open (in a filter or a CASE condition, the answer is whether
+//     the row passes, so `NULL AND x` does not evaluate x there).
 //   - INT arithmetic wraps at 32 bits (computed in i64, then sign-extended
 //     from the low 32 bits), BIGINT at 64 bits; INT_MIN / -1 is INT_MIN as in
 //     Java and never traps. Integer division and modulo by zero give NULL.
@@ -80,7 +85,8 @@
 //   - ROUND(DOUBLE) is Java's Math.round (half up, saturating, NaN gives 0);
 //     ROUND(DOUBLE, n) rounds the shortest decimal form half up (towards
 //     positive infinity for a tie, as ksqlDB's BigDecimal code does), NULL for
-//     NaN and infinities.
+//     NaN and infinities. When 10^-n is below x's precision (|x * 10^n| >=
+//     2^52) x is returned unchanged, where ksqlDB may move it by an ulp.
 //   - CONCAT skips NULL arguments; CONCAT_WS is NULL for a NULL separator and
 //     skips NULL arguments. Strings are built in the stage's heap; when it is
 //     full (or an intrinsic reports it full) the stage stores the row in

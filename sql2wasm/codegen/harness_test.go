@@ -358,7 +358,7 @@ var testIntrinsics = map[string]goFn{
 		s[0] = heapStr(m, uint32(s[0]), javaDouble(math.Float64frombits(s[1])))
 	},
 	sdk.IntrParseInt: func(_ context.Context, m api.Module, s []uint64) {
-		v, err := strconv.ParseInt(strings.TrimFunc(readStr(m, s[1], s[2]), javaTrimmable), 10, int(s[3]))
+		v, err := strconv.ParseInt(strings.TrimFunc(readStr(m, s[1], s[2]), javaTrimmable), 10, int(uint32(s[3])))
 		if err != nil {
 			setErr(m, uint32(s[0]))
 			v = 0
