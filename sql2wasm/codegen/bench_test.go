@@ -39,8 +39,6 @@ func BenchmarkFilterStage(b *testing.B) {
 	}{
 		{"filter", nil},
 		{"filter+project", []plan.Expr{col(0, tS), col(1, tS), col(2, tS)}},
-		{"filter+project1", []plan.Expr{col(0, tS)}},
-		{"project-only-const", []plan.Expr{cInt(1)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			q := query(&plan.Stage{Inputs: in, Filter: filter, Outputs: outs(bc.outs...)})

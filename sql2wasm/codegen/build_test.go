@@ -174,5 +174,10 @@ func evalRows(t testing.TB, inputs []sdk.Column, rows [][]sdk.Value, filter plan
 		}
 		res[e.name] = rr
 	}
+	status, srow, rr := runRuntime(t, bin, rows)
+	if status != sdk.StatusOK {
+		t.Fatalf("runtime: status %d at row %d", status, srow)
+	}
+	res["runtime"] = rr
 	return res
 }

@@ -83,15 +83,12 @@ func (g *gen) emitStage(f *wasm.Func, st *plan.Stage, lay sdk.Layout) error {
 			f.LocalSet(c.row8)
 
 			c.next = c.block(wasm.BlockEmpty)
-			if st.Filter != nil && (len(st.Outputs) == 0 || uncondCopy && allCols(st.Outputs)) && isFlat(st.Filter) {
+			if st.Filter != nil && len(st.Outputs) == 0 && isFlat(st.Filter) {
 				// Nothing to compute for passing rows: the selection
 				// byte is the filter's flat value (SelEmit is 1).
 				f.LocalGet(c.row)
 				c.flat(st.Filter, true)
 				f.I32Store8(0, lay.Sel())
-				for j, o := range st.Outputs {
-					c.emitOutput(j, o.Expr)
-				}
 			} else {
 				drop := c.block(wasm.BlockEmpty)
 				switch {
@@ -256,14 +253,3 @@ func valType(t sdk.Type) wasm.ValType {
 	}
 	return wasm.I64
 }
-
-func allCols(outs []plan.Output) bool {
-	for _, o := range outs {
-		if _, ok := o.Expr.(*plan.Col); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-const uncondCopy = false
