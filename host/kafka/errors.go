@@ -226,9 +226,9 @@ func (e *AuthError) Error() string {
 	switch e.Problem {
 	case WrongCredentials:
 		if e.ClosedDuringSASL {
-			return fmt.Sprintf("authentication failed for principal %s with mechanism %s at Kafka broker %s (%s) (the broker closed the connection during SASL; wrong password?)", e.Principal, e.Mechanism, b, e.Protocol)
+			return fmt.Sprintf("authentication failed for principal %s with mechanism %s at Kafka broker %s over %s (the broker closed the connection during SASL; wrong password?)", e.Principal, e.Mechanism, b, e.Protocol)
 		}
-		return fmt.Sprintf("authentication failed for principal %s with mechanism %s at Kafka broker %s (%s): %v; check the user name and password", e.Principal, e.Mechanism, b, e.Protocol, e.Err)
+		return fmt.Sprintf("authentication failed for principal %s with mechanism %s at Kafka broker %s over %s: %v; check the user name and password", e.Principal, e.Mechanism, b, e.Protocol, e.Err)
 	case NoCredentials:
 		return fmt.Sprintf("Kafka broker %s closed the connection at the first request after the handshake: it requires SASL authentication but security.protocol=%s sends no credentials; set security.protocol=SASL_SSL (or SASL_PLAINTEXT), sasl.mechanism and credentials", b, e.Protocol)
 	case MechanismNotEnabled:
