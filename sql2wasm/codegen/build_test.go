@@ -101,12 +101,12 @@ func cols(types ...sdk.Type) []sdk.Column {
 // query wraps stages into a stateless query.
 func query(stages ...*plan.Stage) *plan.Query {
 	for i, st := range stages {
-		if st.Export == "" {
+		if st != nil && st.Export == "" {
 			st.Export = "stage_" + string(rune('0'+i))
 		}
 	}
 	src := sdk.Source{Name: "S", Kind: sdk.Stream, Topic: "s", KeyFormat: sdk.FormatKafka, ValueFormat: sdk.FormatJSON}
-	if len(stages) > 0 {
+	if len(stages) > 0 && stages[0] != nil {
 		src.Columns = stages[0].Inputs
 	}
 	return &plan.Query{
