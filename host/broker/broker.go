@@ -81,7 +81,7 @@ type Options struct {
 // User is a SASL user of the embedded broker. It can authenticate with
 // SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN.
 type User struct {
-	Name string
+	Name string // the SASL user name; the principal is User:<Name>
 	// Password is generated (and kept in StateDir) when empty.
 	Password string
 	// Superuser bypasses every ACL.
@@ -94,12 +94,12 @@ type User struct {
 type ACL struct {
 	// Principal is "User:<name>".
 	Principal    string
-	ResourceType kmsg.ACLResourceType
+	ResourceType kmsg.ACLResourceType // TOPIC, GROUP, TRANSACTIONAL_ID or CLUSTER
 	// Name is the resource name ("kafka-cluster" for the cluster).
 	Name string
 	// Pattern is literal (the default) or prefixed.
 	Pattern   kmsg.ACLResourcePatternType
-	Operation kmsg.ACLOperation
+	Operation kmsg.ACLOperation // READ, WRITE, CREATE, ...
 	// Deny makes it a DENY entry; the default is ALLOW.
 	Deny bool
 	// Host defaults to "*".
@@ -577,6 +577,7 @@ func (b *Broker) Close() error {
 // slogLogger adapts slog to kfake's logger: warnings and errors only.
 type slogLogger struct{ l *slog.Logger }
 
+// Logf implements kfake.Logger.
 func (s slogLogger) Logf(level kfake.LogLevel, msg string, args ...any) {
 	switch level {
 	case kfake.LogLevelError:

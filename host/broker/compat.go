@@ -21,6 +21,7 @@ type compatListener struct {
 	net.Listener
 }
 
+// Accept implements net.Listener.
 func (l compatListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
@@ -43,6 +44,7 @@ type compatConn struct {
 	pending map[int32]int16 // correlation id -> ApiVersions request version
 }
 
+// Read implements net.Conn, noting ApiVersions requests as they pass.
 func (c *compatConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	c.scan(p[:n])

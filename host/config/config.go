@@ -46,8 +46,8 @@ const (
 // Setting is an optional value: Set reports whether the configuration gave
 // it, so an unset one keeps the Kafka client's default.
 type Setting[T any] struct {
-	Value T
-	Set   bool
+	Value T    // the value; the zero value when not Set
+	Set   bool // whether some source gave the key
 }
 
 func set[T any](v T) Setting[T] { return Setting[T]{Value: v, Set: true} }
@@ -71,7 +71,7 @@ type Config struct {
 	// Producer and Consumer tune the clients (ksql.streams.producer.*,
 	// ksql.streams.consumer.*, ksql.streams.*, or the bare Kafka names).
 	Producer ProducerTuning
-	Consumer ConsumerTuning
+	Consumer ConsumerTuning // see Producer
 	// Processing holds ksql.streams.* settings of the processing itself.
 	Processing Processing
 	// SchemaRegistry holds ksql.schema.registry.* with the prefix removed.
@@ -96,9 +96,9 @@ type Config struct {
 
 // Security is the connection's security.
 type Security struct {
-	Protocol Protocol
-	TLS      TLS
-	SASL     SASL
+	Protocol Protocol // security.protocol
+	TLS      TLS      // ssl.*, used when Protocol is SSL or SASL_SSL
+	SASL     SASL     // sasl.*, used when Protocol is SASL_PLAINTEXT or SASL_SSL
 }
 
 // TLS holds the ssl.* settings. Locations are file paths; the stores are
@@ -108,24 +108,24 @@ type TLS struct {
 	// certificates to trust. Type is JKS, PKCS12, PEM or empty (PEM if the
 	// file is PEM, else JKS). ssl.ca.location sets a PEM location.
 	TruststoreLocation string
-	TruststoreType     string
-	TruststorePassword Secret
+	TruststoreType     string // see TruststoreLocation
+	TruststorePassword Secret // see TruststoreLocation
 	// TruststoreCertificates is inline PEM (ssl.truststore.certificates).
 	TruststoreCertificates string
 
 	// KeystoreLocation, KeystoreType, KeystorePassword and KeyPassword name
 	// the client certificate and key for mutual TLS.
 	KeystoreLocation string
-	KeystoreType     string
-	KeystorePassword Secret
-	KeyPassword      Secret
+	KeystoreType     string // see KeystoreLocation
+	KeystorePassword Secret // see KeystoreLocation
+	KeyPassword      Secret // see KeystoreLocation
 	// KeystoreCertificateChain and KeystoreKey are inline PEM.
 	KeystoreCertificateChain string
-	KeystoreKey              Secret
+	KeystoreKey              Secret // see KeystoreCertificateChain
 	// CertificateLocation and KeyLocation are PEM files (librdkafka's
 	// ssl.certificate.location and ssl.key.location).
 	CertificateLocation string
-	KeyLocation         string
+	KeyLocation         string // see CertificateLocation
 
 	// VerifyHostname is true unless ssl.endpoint.identification.algorithm
 	// is set to empty. The certificate chain is always verified.
@@ -133,7 +133,7 @@ type TLS struct {
 	// MinVersion and MaxVersion are "TLSv1.2" or "TLSv1.3", or empty for
 	// Go's defaults.
 	MinVersion string
-	MaxVersion string
+	MaxVersion string // see MinVersion
 }
 
 // SASL holds the sasl.* settings after sasl.jaas.config has been applied.
@@ -145,7 +145,7 @@ type SASL struct {
 	LoginModule string
 	// Username and Password are for PLAIN and SCRAM.
 	Username string
-	Password Secret
+	Password Secret // see Username
 	// OAuth is for OAUTHBEARER.
 	OAuth OAuth
 	// Kerberos is for GSSAPI.
@@ -156,8 +156,8 @@ type SASL struct {
 // at every authentication, or Kafka's unsecured (alg none) token built from
 // claims, which test brokers accept.
 type OAuth struct {
-	Token     Secret
-	TokenFile string
+	Token     Secret // a static token (sasl.oauthbearer.token, token=)
+	TokenFile string // read at every authentication (sasl.oauthbearer.token.file, tokenFile=)
 	// Unsecured is set by unsecuredLoginStringClaim_sub and friends.
 	Unsecured *UnsecuredToken
 	// Extensions are SASL extensions (unsecuredLoginExtension_<name>).
@@ -185,60 +185,60 @@ func (u *UnsecuredToken) Principal() string {
 
 // Kerberos is the GSSAPI setup.
 type Kerberos struct {
-	ServiceName string
-	Principal   string
-	Keytab      string
-	Krb5Conf    string
+	ServiceName string // sasl.kerberos.service.name or serviceName=
+	Principal   string // user@REALM: sasl.kerberos.principal or principal=
+	Keytab      string // sasl.kerberos.keytab or keyTab=
+	Krb5Conf    string // sasl.kerberos.krb5.conf, or $KRB5_CONFIG
 	// UseTicketCache reads credentials from a ticket cache (TicketCache, or
 	// KRB5CCNAME, or /tmp/krb5cc_<uid>) instead of a keytab.
 	UseTicketCache bool
-	TicketCache    string
+	TicketCache    string // see UseTicketCache
 }
 
 // ClientTuning is what every client shares.
 type ClientTuning struct {
-	RequestTimeout Setting[time.Duration]
-	MetadataMaxAge Setting[time.Duration]
-	RetryBackoff   Setting[time.Duration]
-	DialTimeout    Setting[time.Duration]
-	ConnIdle       Setting[time.Duration]
+	RequestTimeout Setting[time.Duration] // request.timeout.ms
+	MetadataMaxAge Setting[time.Duration] // metadata.max.age.ms
+	RetryBackoff   Setting[time.Duration] // retry.backoff.ms
+	DialTimeout    Setting[time.Duration] // socket.connection.setup.timeout.ms
+	ConnIdle       Setting[time.Duration] // connections.max.idle.ms
 }
 
 // ProducerTuning is what ksql.streams.producer.* (or ksql.streams.*, or the
 // bare Kafka name) sets for producers.
 type ProducerTuning struct {
-	Linger             Setting[time.Duration]
-	BatchSize          Setting[int32]
-	Acks               Setting[string] // "all", "1" or "0"
-	Compression        Setting[string]
-	Idempotence        Setting[bool]
-	MaxInFlight        Setting[int]
-	DeliveryTimeout    Setting[time.Duration]
-	MaxRequestSize     Setting[int32]
-	Retries            Setting[int]
-	TransactionTimeout Setting[time.Duration]
+	Linger             Setting[time.Duration] // linger.ms
+	BatchSize          Setting[int32]         // batch.size
+	Acks               Setting[string]        // "all", "1" or "0"
+	Compression        Setting[string]        // compression.type
+	Idempotence        Setting[bool]          // enable.idempotence
+	MaxInFlight        Setting[int]           // max.in.flight.requests.per.connection
+	DeliveryTimeout    Setting[time.Duration] // delivery.timeout.ms
+	MaxRequestSize     Setting[int32]         // max.request.size
+	Retries            Setting[int]           // retries
+	TransactionTimeout Setting[time.Duration] // transaction.timeout.ms
 }
 
 // ConsumerTuning is what ksql.streams.consumer.* (or ksql.streams.*, or the
 // bare Kafka name) sets for consumers.
 type ConsumerTuning struct {
-	FetchMaxBytes          Setting[int32]
-	FetchMinBytes          Setting[int32]
-	FetchMaxWait           Setting[time.Duration]
-	MaxPartitionFetchBytes Setting[int32]
-	AutoOffsetReset        Setting[string] // earliest, latest or none
-	IsolationLevel         Setting[string] // read_committed or read_uncommitted
-	SessionTimeout         Setting[time.Duration]
-	HeartbeatInterval      Setting[time.Duration]
-	MaxPollInterval        Setting[time.Duration]
-	MaxPollRecords         Setting[int]
+	FetchMaxBytes          Setting[int32]         // fetch.max.bytes
+	FetchMinBytes          Setting[int32]         // fetch.min.bytes
+	FetchMaxWait           Setting[time.Duration] // fetch.max.wait.ms
+	MaxPartitionFetchBytes Setting[int32]         // max.partition.fetch.bytes
+	AutoOffsetReset        Setting[string]        // earliest, latest or none
+	IsolationLevel         Setting[string]        // read_committed or read_uncommitted
+	SessionTimeout         Setting[time.Duration] // session.timeout.ms
+	HeartbeatInterval      Setting[time.Duration] // heartbeat.interval.ms
+	MaxPollInterval        Setting[time.Duration] // max.poll.interval.ms (the rebalance timeout)
+	MaxPollRecords         Setting[int]           // max.poll.records
 }
 
 // Processing holds ksql.streams.* settings of the processing itself.
 type Processing struct {
-	CommitInterval      Setting[time.Duration]
-	ProcessingGuarantee Setting[string]
-	ReplicationFactor   Setting[int]
+	CommitInterval      Setting[time.Duration] // ksql.streams.commit.interval.ms
+	ProcessingGuarantee Setting[string]        // ksql.streams.processing.guarantee
+	ReplicationFactor   Setting[int]           // ksql.streams.replication.factor
 }
 
 // Layer is one source of configuration, in precedence order: a later layer
@@ -256,7 +256,7 @@ const (
 
 // Source says where a key's value came from.
 type Source struct {
-	Layer Layer
+	Layer Layer // the source's layer
 	// Name is the file path or the environment variable name.
 	Name string
 	// Ref is the ${env:...} or ${file:...} reference the value was
@@ -304,9 +304,9 @@ type Options struct {
 // with no effect. The caller logs it (slog.Warn(w.Message, "key", w.Key,
 // "source", w.Source.String())).
 type Warning struct {
-	Key     string
-	Source  Source
-	Message string
+	Key     string // the key as written
+	Source  Source // where it came from
+	Message string // what is wrong
 }
 
 // String implements fmt.Stringer.
@@ -316,10 +316,10 @@ func (w Warning) String() string {
 
 // ValueError is an invalid value. Value is [hidden] for secret keys.
 type ValueError struct {
-	Key    string
-	Value  string
-	Source Source
-	Reason string
+	Key    string // the key as written
+	Value  string // the value, or [hidden] for a secret key
+	Source Source // where it came from
+	Reason string // what is expected
 }
 
 // Error implements error.
@@ -639,10 +639,10 @@ func (c *Config) Entries() []Entry {
 
 // Entry is one key of the effective configuration.
 type Entry struct {
-	Key string
+	Key string // the key as written
 	// Value is the resolved value, or [hidden] for a secret.
 	Value  string
-	Source Source
+	Source Source // where the value came from
 	// Status is "" for a key in use, "unknown" or "ignored".
 	Status string
 }

@@ -119,7 +119,7 @@ type ConnectError struct {
 	Broker string
 	// Timeout is the start-up timeout when it ran out, else zero.
 	Timeout time.Duration
-	Err     error
+	Err     error // the dial or last connection error
 }
 
 // Error implements error.
@@ -165,9 +165,9 @@ const (
 // TLSError is a TLS failure.
 type TLSError struct {
 	Identity
-	Broker  string
-	Problem TLSProblem
-	Err     error
+	Broker  string     // the broker address
+	Problem TLSProblem // what went wrong
+	Err     error      // the TLS or client error
 }
 
 // Error implements error.
@@ -212,12 +212,12 @@ const (
 // AuthError is a failed authentication.
 type AuthError struct {
 	Identity
-	Broker  string
-	Problem AuthProblem
+	Broker  string      // the broker address
+	Problem AuthProblem // what went wrong
 	// ClosedDuringSASL is true when the broker closed the connection
 	// during the SASL exchange instead of answering.
 	ClosedDuringSASL bool
-	Err              error
+	Err              error // the broker's or client's error
 }
 
 // Error implements error.
@@ -317,7 +317,7 @@ func aclResourceFlag(t kmsg.ACLResourceType, name string) string {
 
 // MissingTopicError is a topic a query reads that does not exist.
 type MissingTopicError struct {
-	Topic string
+	Topic string // the topic name
 }
 
 // Error implements error.
@@ -328,9 +328,9 @@ func (e *MissingTopicError) Error() string {
 // Resource names the resource and operation a failing call touched, so
 // Explain can say what is missing.
 type Resource struct {
-	Type      kmsg.ACLResourceType
-	Name      string
-	Operation kmsg.ACLOperation
+	Type      kmsg.ACLResourceType // TOPIC, GROUP, TRANSACTIONAL_ID or CLUSTER
+	Name      string               // the resource name
+	Operation kmsg.ACLOperation    // what the call did: READ, WRITE, ...
 }
 
 // Topic is a topic resource.

@@ -205,8 +205,10 @@ type slogLogger struct {
 	lvl kgo.LogLevel
 }
 
+// Level implements kgo.Logger.
 func (s slogLogger) Level() kgo.LogLevel { return s.lvl }
 
+// Log implements kgo.Logger.
 func (s slogLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 	var sl slog.Level
 	switch level {

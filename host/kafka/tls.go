@@ -81,10 +81,12 @@ type errHandshakeTimeout struct {
 	after time.Duration
 }
 
+// Error implements error.
 func (e *errHandshakeTimeout) Error() string {
 	return fmt.Sprintf("the TLS handshake got no answer within %s", e.after)
 }
 
+// Unwrap makes the timeout errors.Is context.DeadlineExceeded.
 func (e *errHandshakeTimeout) Unwrap() error { return context.DeadlineExceeded }
 
 // DialContext has the signature kgo.Dialer wants.
