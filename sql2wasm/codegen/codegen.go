@@ -84,10 +84,11 @@ const (
 	helperStrEq helper = iota
 	helperFmod
 	helperRoundTo
+	helperStrContains
 	numHelpers
 )
 
-var helperNames = [numHelpers]string{"str_eq", "fmod", "round_to"}
+var helperNames = [numHelpers]string{"str_eq", "fmod", "round_to", "str_contains"}
 
 // gen holds the state of one generation pass.
 type gen struct {
@@ -238,6 +239,8 @@ func (g *gen) declareHelper(h helper) *wasm.Func {
 		t = g.m.AddType([]wasm.ValType{wasm.F64, wasm.F64}, []wasm.ValType{wasm.F64})
 	case helperRoundTo:
 		t = g.m.AddType([]wasm.ValType{wasm.F64, wasm.I32}, []wasm.ValType{wasm.F64})
+	case helperStrContains:
+		t = g.m.AddType([]wasm.ValType{wasm.I32, wasm.I32, wasm.I32, wasm.I32}, []wasm.ValType{wasm.I32})
 	}
 	return g.m.AddFunc(helperNames[h], t)
 }

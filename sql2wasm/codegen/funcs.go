@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"strings"
+
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/plan"
 	"github.com/wasmstream/wasmstream/sql2wasm/wasm"
@@ -121,9 +123,51 @@ func (c *fn) convert(e *plan.Convert, nullL label) {
 	}
 }
 
-// like emits X [NOT] LIKE Pattern through the str_like intrinsic.
+// LIKE patterns that compile to inline code.
+const (
+	likeOther    = iota // anything else: the str_like intrinsic
+	likeExact           // "abc"
+	likePrefix          // "abc%"
+	likeSuffix          // "%abc"
+	likeContains        // "%abc%"
+)
+
+// likeShape classifies a constant LIKE pattern: one literal with % only at
+// its ends, no _ and no escape character. Such patterns are most filters'
+// patterns, and they need no intrinsic call.
+func likeShape(pat string, esc int32) (int, string) {
+	if strings.ContainsRune(pat, '_') || (esc >= 0 && strings.ContainsRune(pat, rune(esc))) {
+		return likeOther, ""
+	}
+	lit := strings.TrimLeft(pat, "%")
+	lead := len(lit) < len(pat)
+	n := len(lit)
+	lit = strings.TrimRight(lit, "%")
+	trail := len(lit) < n
+	if strings.Contains(lit, "%") {
+		return likeOther, ""
+	}
+	switch {
+	case lead && trail:
+		return likeContains, lit
+	case lead:
+		return likeSuffix, lit
+	case trail:
+		return likePrefix, lit
+	}
+	return likeExact, lit
+}
+
+// like emits X [NOT] LIKE Pattern: inline for the simple shapes of
+// likeShape, else through the str_like intrinsic.
 func (c *fn) like(e *plan.Like, nullL label) {
 	f := c.f
+	if k, ok := strConst(e.Pattern); ok {
+		if shape, lit := likeShape(k, e.Escape); shape != likeOther {
+			c.likeInline(e, shape, lit, nullL)
+			return
+		}
+	}
 	p, n := c.strParts(e.X, nullL)
 	pp, pn := c.strParts(e.Pattern, nullL)
 	f.LocalGet(p)
@@ -546,4 +590,55 @@ func (c *fn) nullIf(e *plan.Call, nullL label) {
 	c.endBlock()
 	f.LocalGet(ta)
 	c.put(vt, ta)
+}
+
+// likeInline emits a LIKE of a simple shape: length test and byte compares
+// against the literal at the start or the end, or the str_contains helper.
+func (c *fn) likeInline(e *plan.Like, shape int, lit string, nullL label) {
+	f := c.f
+	yes, no := int32(1), int32(0)
+	if e.Not {
+		yes, no = 0, 1
+	}
+	p, n := c.strParts(e.X, nullL)
+	res := c.block(wasm.BlockI32)
+	miss := c.block(wasm.BlockEmpty)
+	switch shape {
+	case likeExact:
+		f.LocalGet(n)
+		f.I32Const(int32(len(lit)))
+		f.I32Ne()
+		c.brIf(miss)
+		c.bytesEqConst(p, lit, miss)
+	case likePrefix, likeSuffix:
+		f.LocalGet(n)
+		f.I32Const(int32(len(lit)))
+		f.I32LtU()
+		c.brIf(miss)
+		if shape == likeSuffix && len(lit) > 0 {
+			f.LocalGet(p)
+			f.LocalGet(n)
+			f.I32Add()
+			f.I32Const(int32(len(lit)))
+			f.I32Sub()
+			f.LocalSet(p)
+		}
+		c.bytesEqConst(p, lit, miss)
+	case likeContains:
+		if len(lit) > 0 {
+			f.LocalGet(p)
+			f.LocalGet(n)
+			f.I32Const(int32(c.g.constString(lit)))
+			f.I32Const(int32(len(lit)))
+			f.Call(c.g.helper(helperStrContains))
+			f.I32Eqz()
+			c.brIf(miss)
+		}
+	}
+	f.I32Const(yes)
+	c.br(res)
+	c.endBlock()
+	f.I32Const(no)
+	c.endBlock()
+	c.putParts(p, n)
 }

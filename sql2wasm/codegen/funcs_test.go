@@ -351,3 +351,36 @@ func TestLongStrings(t *testing.T) {
 			bin(plan.OpEq, col(0, tS), col(1, tS)), wants(vB(true), vB(false))},
 	})
 }
+
+// TestLikeShapes checks the inline LIKE shapes (exact, prefix, suffix,
+// contains) and the intrinsic against the same matcher, over strings that
+// hit their edges.
+func TestLikeShapes(t *testing.T) {
+	strs := []string{"", "a", "ab", "abc", "xabc", "abcx", "xabcx", "ababc", "aabab", "abcabc", "ba", "Residential",
+		"élan", "caféé", "%", "a%c", strings.Repeat("ab", 40) + "abc"}
+	var rows [][]sdk.Value
+	for _, s := range strs {
+		rows = append(rows, []sdk.Value{vS(s)})
+	}
+	rows = append(rows, []sdk.Value{vNullS})
+	var cases []exprCase
+	for _, pat := range []string{"abc", "", "abc%", "%abc", "%abc%", "%", "%%", "a%", "%c", "%b%", "%ab%", "%é%", "é%", "%é",
+		"%abcabc%", "ab%c", "a_c", "_%", "%" + strings.Repeat("ab", 10) + "%", "a!%c"} {
+		for _, isNot := range []bool{false, true} {
+			var w []any
+			for _, r := range rows {
+				if r[0].Null {
+					w = append(w, vNullB)
+				} else {
+					w = append(w, vB(likeMatch(r[0].S, pat, '!') != isNot))
+				}
+			}
+			name := "like " + pat
+			if isNot {
+				name = "not " + name
+			}
+			cases = append(cases, exprCase{name, []sdk.Type{tS}, rows, like(col(0, tS), cStr(pat), '!', isNot), w})
+		}
+	}
+	runExprCases(t, cases)
+}

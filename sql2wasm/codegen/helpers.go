@@ -15,6 +15,8 @@ func (g *gen) emitHelper(h helper, f *wasm.Func) {
 		emitFmod(f)
 	case helperRoundTo:
 		emitRoundTo(f, g.pow10Table())
+	case helperStrContains:
+		emitStrContains(f)
 	}
 	f.End()
 }
@@ -325,4 +327,86 @@ func emitRoundTo(f *wasm.Func, pow10 uint32) {
 	f.End()
 	f.F64Const(0)
 	f.F64Add()
+}
+
+// emitStrContains: str_contains(p, n, k, kn i32) -> i32 reports whether the
+// kn bytes at k (kn >= 1) occur in the n bytes at p: a scan for the first
+// byte, then a compare of the rest. Quadratic in the worst case, like
+// String.contains.
+func emitStrContains(f *wasm.Func) {
+	const p, n, k, kn = 0, 1, 2, 3
+	last := f.AddLocal(wasm.I32)
+	first := f.AddLocal(wasm.I32)
+	j := f.AddLocal(wasm.I32)
+	// kn > n: no room.
+	f.LocalGet(kn)
+	f.LocalGet(n)
+	f.I32GtU()
+	f.If(wasm.BlockEmpty)
+	f.I32Const(0)
+	f.Return()
+	f.End()
+	// last = p + n - kn: the last start position.
+	f.LocalGet(p)
+	f.LocalGet(n)
+	f.I32Add()
+	f.LocalGet(kn)
+	f.I32Sub()
+	f.LocalSet(last)
+	f.LocalGet(k)
+	f.I32Load8U(0, 0)
+	f.LocalSet(first)
+	f.Loop(wasm.BlockEmpty)
+	{
+		f.LocalGet(p)
+		f.LocalGet(last)
+		f.I32GtU()
+		f.If(wasm.BlockEmpty)
+		f.I32Const(0)
+		f.Return()
+		f.End()
+		f.LocalGet(p)
+		f.I32Load8U(0, 0)
+		f.LocalGet(first)
+		f.I32Eq()
+		f.If(wasm.BlockEmpty)
+		{
+			f.I32Const(1)
+			f.LocalSet(j)
+			f.Block(wasm.BlockEmpty)
+			f.Loop(wasm.BlockEmpty)
+			f.LocalGet(j)
+			f.LocalGet(kn)
+			f.I32GeU()
+			f.If(wasm.BlockEmpty)
+			f.I32Const(1)
+			f.Return()
+			f.End()
+			f.LocalGet(p)
+			f.LocalGet(j)
+			f.I32Add()
+			f.I32Load8U(0, 0)
+			f.LocalGet(k)
+			f.LocalGet(j)
+			f.I32Add()
+			f.I32Load8U(0, 0)
+			f.I32Ne()
+			f.BrIf(1)
+			f.LocalGet(j)
+			f.I32Const(1)
+			f.I32Add()
+			f.LocalSet(j)
+			f.Br(0)
+			f.End()
+			f.End()
+		}
+		f.End()
+		f.LocalGet(p)
+		f.I32Const(1)
+		f.I32Add()
+		f.LocalSet(p)
+		f.Br(0)
+	}
+	f.End()
+	f.I32Const(0)
 }

@@ -17,7 +17,7 @@ import (
 // sdk.Intrinsics order.
 func TestModuleShape(t *testing.T) {
 	st0 := &plan.Stage{Export: "pre", Inputs: cols(tS, tI),
-		Filter:  like(col(0, tS), cStr("a%"), -1, false),
+		Filter:  like(col(0, tS), cStr("a_%"), -1, false), // _ needs the intrinsic
 		Outputs: outs(call(plan.FnUpper, tS, col(0, tS)), conv(col(1, tI), tS))}
 	st1 := &plan.Stage{Export: "final", Inputs: cols(tS, tS), Outputs: outs(call(plan.FnLower, tS, col(1, tS)))}
 	q := query(st0, st1)
