@@ -228,6 +228,9 @@ func (e *AuthError) Error() string {
 		if e.ClosedDuringSASL {
 			return fmt.Sprintf("authentication failed for principal %s with mechanism %s at Kafka broker %s over %s (the broker closed the connection during SASL; wrong password?)", e.Principal, e.Mechanism, b, e.Protocol)
 		}
+		if isEOF(e.Err) {
+			return fmt.Sprintf("Kafka broker %s closed the connection (%v); over %s this most often means it refused principal %s with mechanism %s: wrong password?", b, e.Err, e.Protocol, e.Principal, e.Mechanism)
+		}
 		return fmt.Sprintf("authentication failed for principal %s with mechanism %s at Kafka broker %s over %s: %v; check the user name and password", e.Principal, e.Mechanism, b, e.Protocol, e.Err)
 	case NoCredentials:
 		return fmt.Sprintf("Kafka broker %s closed the connection at the first request after the handshake: it requires SASL authentication but security.protocol=%s sends no credentials; set security.protocol=SASL_SSL (or SASL_PLAINTEXT), sasl.mechanism and credentials", b, e.Protocol)
@@ -402,14 +405,24 @@ func (o *Observer) OnBrokerE2E(meta kgo.BrokerMetadata, key int16, e kgo.BrokerE
 
 // OnBrokerConnect implements kgo.HookBrokerConnect.
 func (o *Observer) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ net.Conn, err error) {
+	broker := net.JoinHostPort(meta.Host, fmt.Sprint(meta.Port))
+	if err == nil {
+		// A connection that works makes an older failure of the same
+		// broker history, not the explanation of what comes next.
+		o.mu.Lock()
+		if o.last != nil && o.last.broker == broker {
+			o.last = nil
+		}
+		o.mu.Unlock()
+		return
+	}
 	var ht *errHandshakeTimeout
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) ||
+	if errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) ||
 		(errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &ht)) {
 		// A dial cut short by the caller's deadline says nothing new;
 		// keep the failure before it.
 		return
 	}
-	broker := net.JoinHostPort(meta.Host, fmt.Sprint(meta.Port))
 	o.mu.Lock()
 	last := o.last
 	o.mu.Unlock()
@@ -607,9 +620,9 @@ func classify(err error, key int16, broker string, id Identity, res []Resource) 
 		case key == int16(kmsg.ApiVersions) && !id.Protocol.UsesTLS():
 			return &TLSError{Identity: id, Broker: broker, Problem: PlaintextToTLS, Err: err}
 		case key < 0 && id.Protocol.UsesSASL():
-			// Without an Observer we do not know the request; a
-			// connection closed around SASL is most often a password.
-			return &AuthError{Identity: id, Broker: broker, Problem: WrongCredentials, ClosedDuringSASL: true, Err: err}
+			// Without an Observer we do not know the request; with SASL,
+			// a closed connection is most often a refused password.
+			return &AuthError{Identity: id, Broker: broker, Problem: WrongCredentials, Err: err}
 		}
 		return nil
 	case errors.As(err, &de):

@@ -14,6 +14,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/wasmstream/wasmstream/host/config"
@@ -342,9 +343,10 @@ func TestExplainWithoutObserver(t *testing.T) {
 		}},
 		{"EOF with SASL", io.EOF, sasl, nil, func(t *testing.T, err error) {
 			var ae *AuthError
-			if !errors.As(err, &ae) || !ae.ClosedDuringSASL {
+			if !errors.As(err, &ae) || ae.Problem != WrongCredentials || ae.ClosedDuringSASL {
 				t.Fatalf("got %#v", err)
 			}
+			mustContainAll(t, err.Error(), "closed the connection (EOF)", "principal User:carol with mechanism PLAIN: wrong password?")
 		}},
 		{"EOF without SASL is left alone", io.EOF, plain, nil, func(t *testing.T, err error) {
 			if err != io.EOF {
@@ -421,3 +423,30 @@ func TestIdentity(t *testing.T) {
 }
 
 func base64URL(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestObserver(t *testing.T) {
+	cfg := loadConfig(t, map[string]string{"bootstrap.servers": "b:9092", "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "SCRAM-SHA-256", "sasl.username": "erin", "sasl.password": "pw"})
+	meta := kgo.BrokerMetadata{Host: "b", Port: 9092}
+	obs := NewObserver()
+	select {
+	case <-obs.Fatal():
+		t.Fatal("fatal before any failure")
+	default:
+	}
+	obs.OnBrokerE2E(meta, int16(kmsg.SASLAuthenticate), kgo.BrokerE2E{ReadErr: io.EOF})
+	obs.OnBrokerConnect(meta, 0, nil, io.EOF)
+	select {
+	case <-obs.Fatal():
+	default:
+		t.Fatal("an EOF during SASL is not fatal")
+	}
+	var ae *AuthError
+	if err := obs.Explain(context.Canceled, cfg); !errors.As(err, &ae) || !ae.ClosedDuringSASL || ae.Broker != "b:9092" {
+		t.Fatalf("got %v", err)
+	}
+	// A later successful connection to the broker retires the failure.
+	obs.OnBrokerConnect(meta, 0, nil, nil)
+	if err := obs.Explain(io.EOF, cfg); !errors.As(err, &ae) || ae.ClosedDuringSASL {
+		t.Fatalf("after a good connection: %v", err)
+	}
+}
