@@ -108,6 +108,7 @@ type gen struct {
 	pow10Addr  uint32 // address of the f64 table 10^0..10^22, 0 if absent
 
 	layouts  []sdk.Layout
+	scratch  []uint32 // per stage: address of its list of passing rows
 	funcs    []*wasm.Func
 	manifest *sdk.Manifest
 }
@@ -155,10 +156,20 @@ func (g *gen) build() error {
 		}
 		g.pow10Addr = g.prev.pow10Addr
 	}
-	base := alignUp(constBase+uint32(len(g.consts)), 64)
+	// After the constants, the lists of passing rows of two-pass stages
+	// (4 bytes a row), then the stage regions.
+	base := alignUp(constBase+uint32(len(g.consts)), 8)
 	if g.prev == nil {
 		base = 1 << 20 // a placeholder: pass 1's addresses are thrown away
 	}
+	g.scratch = make([]uint32, len(g.q.Stages))
+	for i, st := range g.q.Stages {
+		if twoPass(st) {
+			g.scratch[i] = base
+			base += g.opts.capacity * 4
+		}
+	}
+	base = alignUp(base, 64)
 	for _, st := range g.q.Stages {
 		l := sdk.Layout{
 			Base:       base,
@@ -186,7 +197,7 @@ func (g *gen) build() error {
 	for i, st := range g.q.Stages {
 		f := g.m.AddFunc(st.Export, stageType)
 		g.funcs = append(g.funcs, f)
-		if err := g.emitStage(f, st, g.layouts[i]); err != nil {
+		if err := g.emitStage(f, st, g.layouts[i], g.scratch[i]); err != nil {
 			return fmt.Errorf("stage %q: %w", st.Export, err)
 		}
 		g.m.Export(st.Export, wasm.ExternFunc, f.Index())

@@ -244,9 +244,14 @@ func TestHeapFull(t *testing.T) {
 		{"concat_ws", call(plan.FnConcatWS, tS, cStr(","), s, s)},
 		{"intrinsic", call(plan.FnUpper, tS, s)},
 		{"cast", conv(col(1, tI), tS)},
+		{"two-pass", call(plan.FnConcat, tS, s, s)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			q := query(&plan.Stage{Inputs: cols(tS, tI), Outputs: outs(tc.e)})
+			var filter plan.Expr
+			if tc.name == "two-pass" {
+				filter = isNotNull(col(1, tI)) // branch-free: outputs in a second pass
+			}
+			q := query(&plan.Stage{Inputs: cols(tS, tI), Filter: filter, Outputs: outs(tc.e)})
 			bin, m := generate(t, q)
 			rows := [][]sdk.Value{{vS("abcd"), vI(1234)}, {vS("efgh"), vI(5678)}, {vS("ijkl"), vI(9012)}}
 			for _, e := range engines(t) {
@@ -256,7 +261,7 @@ func TestHeapFull(t *testing.T) {
 				if tc.name == "concat_ws" {
 					heap = 9
 				}
-				if tc.name != "concat" && tc.name != "concat_ws" {
+				if tc.name == "intrinsic" || tc.name == "cast" {
 					heap = 4
 				}
 				status, srow, rr := in.run(t, 0, rows, batchOpts{heapSize: 2 * heap})
@@ -302,21 +307,30 @@ func TestCancellation(t *testing.T) {
 // the test str_upper intrinsic, on a marker string) stops the stage at the
 // next chunk boundary, with the rows before it processed.
 func TestCancellationMidBatch(t *testing.T) {
-	q := query(&plan.Stage{Inputs: cols(tS), Outputs: outs(call(plan.FnUpper, tS, col(0, tS)))})
-	bin, m := generate(t, q)
-	rows := make([][]sdk.Value, 200)
-	for i := range rows {
-		rows[i] = []sdk.Value{vS("x")}
-	}
-	rows[70] = []sdk.Value{vS(cancelMarker)}
-	for _, e := range engines(t) {
-		in := instantiate(t, e, bin, m)
-		status, srow, rr := in.run(t, 0, rows, batchOpts{})
-		if status != sdk.StatusCancelled || srow != 2*sdk.CancelCheckRows {
-			t.Fatalf("%s: status %d at row %d, want cancelled at %d", e.name, status, srow, 2*sdk.CancelCheckRows)
+	// Without a filter (one pass) and with a branch-free filter (two
+	// passes: the outputs are computed over the list of passing rows, and
+	// the check counts passing rows). Every other row passes.
+	for _, filter := range []plan.Expr{nil, bin(plan.OpEq, col(1, tI), cInt(1))} {
+		q := query(&plan.Stage{Inputs: cols(tS, tI), Filter: filter, Outputs: outs(call(plan.FnUpper, tS, col(0, tS)))})
+		bin, m := generate(t, q)
+		rows := make([][]sdk.Value, 400)
+		for i := range rows {
+			rows[i] = []sdk.Value{vS("x"), vI(int32(1 - i%2))}
 		}
-		if rr[127].sel != sdk.SelEmit || rr[127].out[0].S != "X" {
-			t.Errorf("%s: row 127 before the boundary: %+v", e.name, rr[127])
+		rows[140] = []sdk.Value{vS(cancelMarker), vI(1)}
+		want := uint32(3 * sdk.CancelCheckRows) // the first chunk boundary after row 140
+		if filter != nil {
+			want = 256 // the 128th passing row
+		}
+		for _, e := range engines(t) {
+			in := instantiate(t, e, bin, m)
+			status, srow, rr := in.run(t, 0, rows, batchOpts{})
+			if status != sdk.StatusCancelled || srow != want {
+				t.Fatalf("%s (filter %v): status %d at row %d, want cancelled at %d", e.name, filter != nil, status, srow, want)
+			}
+			if rr[want-2].sel != sdk.SelEmit || rr[want-2].out[0].S != "X" {
+				t.Errorf("%s: row %d before the boundary: %+v", e.name, want-2, rr[want-2])
+			}
 		}
 	}
 }

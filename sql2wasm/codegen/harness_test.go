@@ -332,7 +332,7 @@ var testIntrinsics = map[string]goFn{
 		}
 		end := n
 		if cnt >= 0 {
-			end = max(min(start+cnt, n), start)
+			end = max(min(int(int32(start+cnt)), n), start) // Java int overflow
 		}
 		s[0] = heapStr(m, uint32(s[0]), string(r[start:end]))
 	},

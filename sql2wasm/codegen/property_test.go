@@ -717,7 +717,7 @@ func refCall(x *plan.Call, row []sdk.Value, strict func(...plan.Expr) ([]sdk.Val
 		}
 		end := n
 		if len(vs) == 3 {
-			end = max(min(start+max(int(int32(vs[2].I)), 0), n), start)
+			end = max(min(int(int32(start+max(int(int32(vs[2].I)), 0))), n), start) // Java int overflow
 		}
 		return vS(string(r[start:end])), nil
 	case plan.FnReplace:

@@ -31,8 +31,18 @@ type fn struct {
 	depth int
 }
 
+// twoPass reports whether a stage is emitted in two passes: a branch-free
+// pass that computes every row's selection byte and the list of passing
+// rows, then a pass over that list that computes the outputs. With a
+// single pass, the branch on each row's filter result mispredicts about as
+// often as rows pass or fail unpredictably; the list makes the second pass
+// branch-free as to which rows it visits.
+func twoPass(st *plan.Stage) bool {
+	return st.Filter != nil && len(st.Outputs) > 0 && isFlat(st.Filter)
+}
+
 // emitStage emits the body of one stage function.
-func (g *gen) emitStage(f *wasm.Func, st *plan.Stage, lay sdk.Layout) error {
+func (g *gen) emitStage(f *wasm.Func, st *plan.Stage, lay sdk.Layout, scratch uint32) error {
 	c := &fn{g: g, f: f, st: st, lay: lay, rows: 0, free: map[wasm.ValType][]uint32{}}
 	c.row = f.AddLocal(wasm.I32)
 	c.row8 = f.AddLocal(wasm.I32)
@@ -48,84 +58,146 @@ func (g *gen) emitStage(f *wasm.Func, st *plan.Stage, lay sdk.Layout) error {
 	f.Select()
 	f.LocalSet(c.rows)
 
-	done := c.block(wasm.BlockEmpty)
-	chunk := c.loop()
-	{
-		f.LocalGet(c.row)
-		f.LocalGet(c.rows)
+	switch {
+	case st.Filter != nil && len(st.Outputs) == 0 && isFlat(st.Filter):
+		// Nothing to compute for passing rows: the selection byte is the
+		// filter's flat value (SelEmit is 1).
+		c.rowLoop(func() {
+			f.LocalGet(c.row)
+			c.flat(st.Filter, true)
+			f.I32Store8(0, lay.Sel())
+		})
+	case twoPass(st):
+		// Pass 1: sel[row] = filter; passing[count] = row; count += sel.
+		count := f.AddLocal(wasm.I32)
+		pass := f.AddLocal(wasm.I32)
+		c.rowLoop(func() {
+			f.LocalGet(c.row)
+			c.flat(st.Filter, true)
+			f.LocalTee(pass)
+			f.I32Store8(0, lay.Sel())
+			f.LocalGet(count)
+			f.I32Const(2)
+			f.I32Shl()
+			f.LocalGet(c.row)
+			f.I32Store(2, scratch)
+			f.LocalGet(count)
+			f.LocalGet(pass)
+			f.I32Add()
+			f.LocalSet(count)
+		})
+		// Pass 2, over the passing rows (i counts in pass).
+		i := pass
+		f.I32Const(0)
+		f.LocalSet(i)
+		done := c.block(wasm.BlockEmpty)
+		loop := c.loop()
+		f.LocalGet(i)
+		f.LocalGet(count)
 		f.I32GeU()
 		c.brIf(done)
-
-		// Cooperative cancellation, once per chunk.
-		f.I32Const(0)
-		f.I32Load(2, lay.Base+sdk.HdrCancel)
+		f.LocalGet(i)
+		f.I32Const(2)
+		f.I32Shl()
+		f.I32Load(2, scratch)
+		f.LocalTee(c.row)
+		f.I32Const(3)
+		f.I32Shl()
+		f.LocalSet(c.row8)
+		// Cancellation every CancelCheckRows passing rows.
+		f.LocalGet(i)
+		f.I32Const(sdk.CancelCheckRows - 1)
+		f.I32And()
+		f.I32Eqz()
 		f.If(wasm.BlockEmpty)
-		c.returnStatus(sdk.StatusCancelled)
+		c.checkCancel()
 		f.End()
-
-		// end = min(row + CancelCheckRows, rows)
-		f.LocalGet(c.row)
-		f.I32Const(sdk.CancelCheckRows)
-		f.I32Add()
-		f.LocalTee(c.end)
-		f.LocalGet(c.rows)
-		f.LocalGet(c.end)
-		f.LocalGet(c.rows)
-		f.I32LtU()
-		f.Select()
-		f.LocalSet(c.end)
-
-		rowLoop := c.loop()
-		{
-			f.LocalGet(c.row)
-			f.I32Const(3)
-			f.I32Shl()
-			f.LocalSet(c.row8)
-
-			c.next = c.block(wasm.BlockEmpty)
-			if st.Filter != nil && len(st.Outputs) == 0 && isFlat(st.Filter) {
-				// Nothing to compute for passing rows: the selection
-				// byte is the filter's flat value (SelEmit is 1).
-				f.LocalGet(c.row)
-				c.flat(st.Filter, true)
-				f.I32Store8(0, lay.Sel())
-			} else {
-				drop := c.block(wasm.BlockEmpty)
-				switch {
-				case st.Filter == nil:
-				case isFlat(st.Filter):
-					c.flat(st.Filter, true)
-					f.I32Eqz()
-					c.brIf(drop)
-				default:
-					c.jump(st.Filter, setNotTrue, drop)
-				}
-				for j, o := range st.Outputs {
-					c.emitOutput(j, o.Expr)
-				}
-				c.storeSel(sdk.SelEmit)
-				c.br(c.next)
-				c.endBlock() // drop
-				c.storeSel(sdk.SelDrop)
-			}
-			c.endBlock() // next
-
-			f.LocalGet(c.row)
-			f.I32Const(1)
-			f.I32Add()
-			f.LocalTee(c.row)
-			f.LocalGet(c.end)
-			f.I32LtU()
-			c.brIf(rowLoop)
+		c.next = c.block(wasm.BlockEmpty)
+		for j, o := range st.Outputs {
+			c.emitOutput(j, o.Expr)
 		}
-		c.endBlock() // rowLoop
-		c.br(chunk)
+		c.endBlock() // next
+		f.LocalGet(i)
+		f.I32Const(1)
+		f.I32Add()
+		f.LocalSet(i)
+		c.br(loop)
+		c.endBlock() // loop
+		c.endBlock() // done
+	default:
+		c.rowLoop(func() {
+			c.next = c.block(wasm.BlockEmpty)
+			drop := c.block(wasm.BlockEmpty)
+			if st.Filter != nil {
+				c.jump(st.Filter, setNotTrue, drop)
+			}
+			for j, o := range st.Outputs {
+				c.emitOutput(j, o.Expr)
+			}
+			c.storeSel(sdk.SelEmit)
+			c.br(c.next)
+			c.endBlock() // drop
+			c.storeSel(sdk.SelDrop)
+			c.endBlock() // next
+		})
 	}
-	c.endBlock() // chunk
-	c.endBlock() // done
 	f.I32Const(sdk.StatusOK)
 	f.End()
 	return f.Err()
+}
+
+// rowLoop emits the loop over rows 0..rows-1 around body, in chunks of
+// CancelCheckRows rows with a check of the cancel flag before each chunk,
+// so that the inner loop has a single bound test. body sees row and row8
+// set.
+func (c *fn) rowLoop(body func()) {
+	f := c.f
+	done := c.block(wasm.BlockEmpty)
+	chunk := c.loop()
+	f.LocalGet(c.row)
+	f.LocalGet(c.rows)
+	f.I32GeU()
+	c.brIf(done)
+	c.checkCancel()
+	// end = min(row + CancelCheckRows, rows)
+	f.LocalGet(c.row)
+	f.I32Const(sdk.CancelCheckRows)
+	f.I32Add()
+	f.LocalTee(c.end)
+	f.LocalGet(c.rows)
+	f.LocalGet(c.end)
+	f.LocalGet(c.rows)
+	f.I32LtU()
+	f.Select()
+	f.LocalSet(c.end)
+	rows := c.loop()
+	f.LocalGet(c.row)
+	f.I32Const(3)
+	f.I32Shl()
+	f.LocalSet(c.row8)
+	body()
+	f.LocalGet(c.row)
+	f.I32Const(1)
+	f.I32Add()
+	f.LocalTee(c.row)
+	f.LocalGet(c.end)
+	f.I32LtU()
+	c.brIf(rows)
+	c.endBlock() // rows
+	c.br(chunk)
+	c.endBlock() // chunk
+	c.endBlock() // done
+}
+
+// checkCancel returns StatusCancelled at the current row if the host set
+// the cancel flag.
+func (c *fn) checkCancel() {
+	f := c.f
+	f.I32Const(0)
+	f.I32Load(2, c.lay.Base+sdk.HdrCancel)
+	f.If(wasm.BlockEmpty)
+	c.returnStatus(sdk.StatusCancelled)
+	f.End()
 }
 
 // storeSel writes the selection byte of the current row.
