@@ -26,22 +26,28 @@ const benchBatches = 8
 // 'Residential' AND credit_score > 750`, on 4096-row batches already in
 // memory, called with CallWithStack as the runtime does. "filter" has no
 // outputs (the two predicates alone), "filter+project" copies the three
-// string columns of the passing rows.
+// string columns of the passing rows, and "half+project" does the same
+// behind a one-predicate filter that half the rows pass at random (the
+// worst case for a branch per row).
 func BenchmarkFilterStage(b *testing.B) {
 	in := []sdk.Column{
 		{Name: "CLIENT_ID", Type: tS}, {Name: "CITY", Type: tS}, {Name: "ACTION", Type: tS},
 		{Name: "TYPE", Type: tS}, {Name: "CREDIT_SCORE", Type: tI},
 	}
 	filter := and(bin(plan.OpEq, col(3, tS), cStr("Residential")), bin(plan.OpGt, col(4, tI), cInt(750)))
+	half := bin(plan.OpGt, col(4, tI), cInt(575)) // about half the rows pass
+	project := []plan.Expr{col(0, tS), col(1, tS), col(2, tS)}
 	for _, bc := range []struct {
-		name string
-		outs []plan.Expr
+		name   string
+		filter plan.Expr
+		outs   []plan.Expr
 	}{
-		{"filter", nil},
-		{"filter+project", []plan.Expr{col(0, tS), col(1, tS), col(2, tS)}},
+		{"filter", filter, nil},
+		{"filter+project", filter, project},
+		{"half+project", half, project},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			q := query(&plan.Stage{Inputs: in, Filter: filter, Outputs: outs(bc.outs...)})
+			q := query(&plan.Stage{Inputs: in, Filter: bc.filter, Outputs: outs(bc.outs...)})
 			bin, m, err := Generate(q, WithBatchCapacity(benchRows))
 			if err != nil {
 				b.Fatal(err)

@@ -6,11 +6,13 @@
 // A module imports only the intrinsics its code calls (from
 // sdk.IntrinsicsModule, in sdk.Intrinsics order), defines a few private
 // helper functions when needed (string equality, Java's double remainder,
-// ROUND to n places), then one exported function per plan.Stage. Its single
-// memory has min == max pages: a constant area at address 8 (strings the code
-// needs an address for, such as the results of CAST(b AS STRING) and
-// constant CONCAT arguments), then one sdk.Layout region per stage, each
-// starting where the previous one ends. The manifest is in the custom section
+// ROUND to n places, LIKE '%x%'), then one exported function per plan.Stage.
+// Its single memory has min == max pages: a constant area at address 8
+// (strings the code needs an address for, such as the results of CAST(b AS
+// STRING), constant CONCAT arguments and long string constants, and a table
+// of powers of ten for ROUND), the lists of passing rows of two-pass stages
+// (4 bytes a row), then one sdk.Layout region per stage, each starting where
+// the previous one ends. The manifest is in the custom section
 // sdk.ManifestSection; the map from code offsets to SQL byte offsets is in
 // sdk.PositionsSection (format below). The same plan always gives the same
 // bytes.
@@ -38,6 +40,20 @@
 //	        }
 //	    }
 //	    return StatusOK
+//
+// That is the general shape. A filter made only of cheap leaves that cannot
+// trap (comparisons of columns and constants, string equality with a
+// constant, IS NULL, boolean columns, under AND, OR and NOT) is instead
+// evaluated without branches, as a 0/1 value ("flat" form, see flat.go):
+// over unpredictable data a branch per predicate mispredicts so often that
+// it costs more than evaluating every predicate. A stage with such a filter
+// and no outputs just stores that value as the selection byte. With outputs
+// it runs in two passes: the first stores every row's selection byte and
+// appends the row to the list of passing rows (passing[count] = row; count
+// += sel, no branch), the second computes the outputs for the rows of the
+// list only. Measured on the benchmark query (4096-row batches of
+// fresh data), that is about twice the rate of one pass with a branch per
+// row.
 //
 // # Expressions
 //
@@ -76,7 +92,9 @@
 //     exactly by a helper function.
 //   - Strings compare for equality byte by byte (a constant operand is
 //     compared with a length test and a few overlapping 4- or 8-byte loads);
-//     ordering calls the str_compare intrinsic (Java's UTF-16 order).
+//     ordering calls the str_compare intrinsic (Java's UTF-16 order). LIKE
+//     with a constant pattern that is one literal with % only at its ends
+//     (and no _ or escape) is inline code too; other patterns call str_like.
 //   - CAST from DOUBLE to INT or BIGINT truncates toward zero and saturates,
 //     NaN gives 0 (Java's (int) and (long) casts); BIGINT to INT keeps the low
 //     32 bits. CAST from STRING parses with an intrinsic; on failure it gives
