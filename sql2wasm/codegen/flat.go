@@ -38,6 +38,17 @@ func flatLeaves(e plan.Expr) int {
 		if _, ok := x.X.(*plan.Col); ok {
 			return 1
 		}
+	case *plan.Like:
+		if col, ok := x.X.(*plan.Col); ok {
+			if k, ok := strConst(x.Pattern); ok && col.T == sdk.TypeString {
+				shape, lit := likeShape(k, x.Escape)
+				if shape == likeExact || shape == likePrefix || shape == likeSuffix {
+					if len(lit) <= maxInlineEq {
+						return 1
+					}
+				}
+			}
+		}
 	case *plan.Unary:
 		if x.Op == plan.OpNot {
 			return flatLeaves(x.X)
@@ -75,16 +86,37 @@ func flatLeaves(e plan.Expr) int {
 	return -1
 }
 
-// flatOperand reports whether a comparison operand is a column or a
-// non-NULL constant.
+// flatOperand reports whether a comparison operand is a column, a non-NULL
+// constant, or a numeric widening of a column (which the analyzer inserts
+// for `int_col > 1.5` and the like).
 func flatOperand(e plan.Expr) bool {
 	switch x := e.(type) {
 	case *plan.Col:
 		return true
 	case *plan.Const:
 		return !x.V.Null
+	case *plan.Convert:
+		col, ok := x.X.(*plan.Col)
+		if !ok {
+			return false
+		}
+		from, to := col.T, x.To
+		return from == to || (from == sdk.TypeInt && to == sdk.TypeBigInt) ||
+			((from == sdk.TypeInt || from == sdk.TypeBigInt) && to == sdk.TypeDouble)
 	}
 	return false
+}
+
+// operandCol returns the column a flat comparison operand reads, if any.
+func operandCol(e plan.Expr) (*plan.Col, bool) {
+	switch x := e.(type) {
+	case *plan.Col:
+		return x, true
+	case *plan.Convert:
+		col, ok := x.X.(*plan.Col)
+		return col, ok
+	}
+	return nil, false
 }
 
 // isFlat reports whether the BOOLEAN e should be evaluated in flat form.
@@ -123,6 +155,18 @@ func (c *fn) flat(e plan.Expr, want bool) {
 		}
 	case *plan.Unary: // NOT
 		c.flat(x.X, !want)
+	case *plan.Like:
+		// TRUE: non-NULL and matching (or not, for NOT LIKE); FALSE:
+		// non-NULL and the other way.
+		k, _ := strConst(x.Pattern)
+		shape, lit := likeShape(k, x.Escape)
+		col := x.X.(*plan.Col)
+		c.flatStrMatch(col, lit, shape)
+		if x.Not == want {
+			f.I32Eqz()
+			c.validBit(col.Index)
+			f.I32And()
+		}
 	case *plan.Binary:
 		switch x.Op {
 		case plan.OpAnd, plan.OpOr:
@@ -163,7 +207,7 @@ func (c *fn) flatCmp(x *plan.Binary) {
 			k, _ = strConst(x.X)
 			other = x.Y
 		}
-		c.flatStrEq(other.(*plan.Col), k)
+		c.flatStrMatch(other.(*plan.Col), k, likeExact)
 		if x.Op == plan.OpNe {
 			// TRUE for a non-NULL column that differs.
 			f.I32Eqz()
@@ -174,7 +218,7 @@ func (c *fn) flatCmp(x *plan.Binary) {
 	}
 	nvalid := 0
 	for _, o := range []plan.Expr{x.X, x.Y} {
-		if col, ok := o.(*plan.Col); ok {
+		if col, ok := operandCol(o); ok {
 			c.validBit(col.Index)
 			nvalid++
 		}
@@ -183,10 +227,17 @@ func (c *fn) flatCmp(x *plan.Binary) {
 		f.I32And()
 	}
 	for _, o := range []plan.Expr{x.X, x.Y} {
-		if col, ok := o.(*plan.Col); ok {
-			c.loadCol(col) // validity is in the bits above
-		} else {
+		col, ok := operandCol(o)
+		switch {
+		case !ok:
 			c.value(o, noLabel)
+		case o == plan.Expr(col):
+			c.loadCol(col) // validity is in the bits above
+		default:
+			c.loadCol(col)
+			if o.Type() == sdk.TypeDouble && col.T != sdk.TypeDouble {
+				f.F64ConvertI64S() // INT and BIGINT widen to DOUBLE; INT to BIGINT is free
+			}
 		}
 	}
 	c.cmpOp(t, x.Op)
@@ -195,26 +246,40 @@ func (c *fn) flatCmp(x *plan.Binary) {
 	}
 }
 
-// flatStrEq pushes 1 if the string column is non-NULL and equal to k.
-func (c *fn) flatStrEq(col *plan.Col, k string) {
+// flatStrMatch pushes 1 if the string column is non-NULL and equal to k
+// (likeExact), starts with k (likePrefix) or ends with k (likeSuffix).
+func (c *fn) flatStrMatch(col *plan.Col, k string, shape int) {
 	f := c.f
 	ok := c.tmp(wasm.I32)
-	// ok = valid & (len == len(k))
+	// ok = valid & (len == len(k)), or len >= len(k) for a prefix or a
+	// suffix.
 	c.validBit(col.Index)
 	f.LocalGet(c.row8)
 	f.I32Load(2, c.lay.InValues(col.Index)+4)
 	f.I32Const(int32(len(k)))
-	f.I32Eq()
+	if shape == likeExact {
+		f.I32Eq()
+	} else {
+		f.I32GeU()
+	}
 	f.I32And()
 	if len(k) == 0 {
 		c.put(wasm.I32, ok)
 		return
 	}
 	f.LocalSet(ok)
-	// p = ok ? address : 0, so that every load below is in memory.
+	// p = ok ? address of the bytes to compare : 0, so that every load
+	// below is in memory.
 	p := c.tmp(wasm.I32)
 	f.LocalGet(c.row8)
 	f.I32Load(2, c.lay.InValues(col.Index))
+	if shape == likeSuffix {
+		f.LocalGet(c.row8)
+		f.I32Load(2, c.lay.InValues(col.Index)+4)
+		f.I32Add()
+		f.I32Const(int32(len(k)))
+		f.I32Sub()
+	}
 	f.I32Const(0)
 	f.LocalGet(ok)
 	f.Select()
