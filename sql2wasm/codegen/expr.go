@@ -210,6 +210,8 @@ func (c *fn) constValue(v sdk.Value, nullL label) {
 		f.F64Const(v.F)
 	case sdk.TypeString:
 		f.I64Const(c.constStr(v.S))
+	case sdk.TypeInt:
+		f.I64Const(int64(int32(v.I))) // INT slots are sign-extended
 	default:
 		f.I64Const(v.I)
 	}
@@ -387,6 +389,11 @@ func (c *fn) isNull(e *plan.IsNull) {
 // boolValue emits an AND, OR or NOT in strict form via its tri value.
 func (c *fn) boolValue(e plan.Expr, nullL label) {
 	f := c.f
+	if !canNull(e) && isFlat(e) {
+		// Never NULL: its TRUE-ness is its value, without branches.
+		c.flat(e, true)
+		return
+	}
 	c.tri(e)
 	if canNull(e) {
 		t := c.tmp(wasm.I32)
