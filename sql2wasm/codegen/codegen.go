@@ -109,7 +109,6 @@ type gen struct {
 
 	layouts  []sdk.Layout
 	scratch  []uint32 // per stage: address of its list of passing rows
-	funcs    []*wasm.Func
 	manifest *sdk.Manifest
 }
 
@@ -196,7 +195,6 @@ func (g *gen) build() error {
 	stageType := g.m.AddType([]wasm.ValType{wasm.I32}, []wasm.ValType{wasm.I32})
 	for i, st := range g.q.Stages {
 		f := g.m.AddFunc(st.Export, stageType)
-		g.funcs = append(g.funcs, f)
 		if err := g.emitStage(f, st, g.layouts[i], g.scratch[i]); err != nil {
 			return fmt.Errorf("stage %q: %w", st.Export, err)
 		}

@@ -21,14 +21,13 @@ type fn struct {
 	st  *plan.Stage
 	lay sdk.Layout
 
-	rows  uint32 // parameter: number of rows
-	row   uint32 // current row
-	row8  uint32 // row * SlotSize
-	end   uint32 // end of the current chunk of rows
-	next  label  // end of the current row's processing
-	pos   uint32 // current position tag (a token.Pos), 0 for none
-	free  map[wasm.ValType][]uint32
-	depth int
+	rows uint32 // parameter: number of rows
+	row  uint32 // current row
+	row8 uint32 // row * SlotSize
+	end  uint32 // end of the current chunk of rows
+	next label  // end of the current row's processing
+	pos  uint32 // current position tag (a token.Pos), 0 for none
+	free map[wasm.ValType][]uint32
 }
 
 // twoPass reports whether a stage is emitted in two passes: a branch-free
