@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -34,15 +32,14 @@ type Instance struct {
 	batches []*Batch
 	broken  error
 
-	deadline, grace time.Duration
-	timer           *time.Timer
+	deadline time.Duration
+	watch    *watchdog // nil without deadlines
 
-	// The watchdog state, shared with the timer's goroutine.
-	wd       sync.Mutex
-	running  *Batch
-	phase    int
-	cancelAt time.Time
-	killAt   time.Time
+	// The state of the running call, shared with the watchdog.
+	wd        sync.Mutex
+	running   *Batch
+	phase     int
+	startTick int64 // when the call started, or its cancel flag was raised
 }
 
 // Phases of a stage call, for the watchdog.
@@ -70,7 +67,6 @@ func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
 		mod:      mod,
 		ctx:      context.WithValue(context.Background(), scratchKey{}, &hostScratch{}),
 		deadline: m.rt.cfg.BatchDeadline(),
-		grace:    m.rt.cfg.GracePeriod(),
 	}
 	fail := func(err error) (*Instance, error) {
 		_ = mod.Close(ctx)
@@ -96,9 +92,9 @@ func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
 		}
 		in.batches[i] = newBatch(in, st, fn)
 	}
-	if in.deadline > 0 {
-		in.timer = time.AfterFunc(time.Hour, in.onTimer)
-		in.timer.Stop()
+	if w := m.rt.watch; w != nil {
+		in.watch = w
+		w.add(in)
 	}
 	return in, nil
 }
@@ -128,10 +124,11 @@ func (in *Instance) BatchByExport(name string) *Batch {
 // otherwise (an error wrapping ErrBroken).
 func (in *Instance) Err() error { return in.broken }
 
-// Close releases the instance. It is broken afterwards.
+// Close releases the instance. It is broken afterwards. Every instance
+// must be closed: until then the runtime's watchdog keeps track of it.
 func (in *Instance) Close(ctx context.Context) error {
-	if in.timer != nil {
-		in.timer.Stop()
+	if in.watch != nil {
+		in.watch.remove(in)
 	}
 	if in.broken == nil {
 		in.broken = fmt.Errorf("query %s: %w: closed", in.m.manifest.QueryID, ErrBroken)
@@ -139,58 +136,20 @@ func (in *Instance) Close(ctx context.Context) error {
 	return in.mod.Close(ctx)
 }
 
-// onTimer runs on the timer's goroutine when a deadline of the running
-// call passes: first it raises the stage's cancel flag, then, after the
-// grace period, it closes the instance.
-func (in *Instance) onTimer() {
-	in.wd.Lock()
-	defer in.wd.Unlock()
-	b := in.running
-	if b == nil {
-		return
-	}
-	now := time.Now()
-	switch in.phase {
-	case phaseRunning:
-		if now.Before(in.cancelAt) {
-			return // a late fire from an earlier call; this call re-armed the timer
-		}
-		// The stage reads the flag from wasm on another goroutine; an atomic
-		// store keeps the write whole and visible. Base is 8-byte aligned.
-		atomic.StoreUint32((*uint32)(unsafe.Pointer(&in.mem[b.layout.Base+sdk.HdrCancel])), 1)
-		in.phase = phaseCancelled
-		if in.grace > 0 {
-			in.killAt = now.Add(in.grace)
-			in.timer.Reset(in.grace)
-		}
-	case phaseCancelled:
-		if now.Before(in.killAt) {
-			return
-		}
-		in.phase = phaseKilled
-		// Interrupts the running code only when it was compiled with
-		// termination checks (Config.WithForcedTermination); see the
-		// package documentation.
-		_ = in.mod.CloseWithExitCode(context.Background(), exitDeadline)
-	}
-}
-
 // call runs b's stage function under the watchdog and returns the phase
 // the watchdog reached.
 func (in *Instance) call(b *Batch) (int, error) {
-	if in.timer == nil {
+	if in.watch == nil {
 		return phaseRunning, b.fn.CallWithStack(in.ctx, b.stack[:])
 	}
 	in.wd.Lock()
 	in.running = b
 	in.phase = phaseRunning
-	in.cancelAt = time.Now().Add(in.deadline)
+	in.startTick = in.watch.tick.Load()
 	in.wd.Unlock()
-	in.timer.Reset(in.deadline)
 
 	err := b.fn.CallWithStack(in.ctx, b.stack[:])
 
-	in.timer.Stop()
 	in.wd.Lock()
 	phase := in.phase
 	in.running = nil

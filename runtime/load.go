@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/wasmstream/wasmstream/runtime/internal/wasmbin"
 	"github.com/wasmstream/wasmstream/sdk"
@@ -58,9 +59,24 @@ func manifestOf(bin *wasmbin.Module) (*sdk.Manifest, error) {
 	}
 	man, err := sdk.UnmarshalManifest(payload)
 	if err != nil {
+		if qid := queryIDOf(payload); qid != "" {
+			return nil, fmt.Errorf("%w: query %s: %w", ErrInvalidModule, qid, err)
+		}
 		return nil, fmt.Errorf("%w: %w", ErrInvalidModule, err)
 	}
 	return man, nil
+}
+
+// queryIDOf reads just the query id of a manifest that failed to decode or
+// validate, so that the error can name the query; "" if even that fails.
+func queryIDOf(payload []byte) string {
+	var head struct {
+		QueryID string `msgpack:"query_id"`
+	}
+	if msgpack.Unmarshal(payload, &head) != nil {
+		return ""
+	}
+	return head.QueryID
 }
 
 // Load verifies a module binary against the ABI (see the package

@@ -15,6 +15,7 @@ type Runtime struct {
 	cfg   Config
 	wz    wazero.Runtime
 	cache wazero.CompilationCache
+	watch *watchdog // nil when deadlines are off
 }
 
 // New creates a Runtime with the given configuration.
@@ -41,6 +42,9 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	if err := instantiateIntrinsics(ctx, r.wz); err != nil {
 		return nil, errors.Join(err, r.Close(ctx))
 	}
+	if d := cfg.BatchDeadline(); d > 0 {
+		r.watch = newWatchdog(d, cfg.GracePeriod())
+	}
 	return r, nil
 }
 
@@ -50,6 +54,9 @@ func (r *Runtime) Config() Config { return r.cfg }
 // Close releases the runtime, every module loaded with it and every
 // instance of those; their later use returns errors.
 func (r *Runtime) Close(ctx context.Context) error {
+	if r.watch != nil {
+		r.watch.close()
+	}
 	err := r.wz.Close(ctx)
 	if r.cache != nil {
 		err = errors.Join(err, r.cache.Close(ctx))
