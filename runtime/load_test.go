@@ -159,6 +159,10 @@ func TestLoadRefused(t *testing.T) {
 		{"garbage manifest", func(t *testing.T) []byte {
 			return wasm.AppendCustomSection(buildModule(t, modSpec{noMan: true}), sdk.ManifestSection, []byte{0xc1, 0xff})
 		}, "decode manifest", nil},
+		{"manifest declaring a huge array", func(t *testing.T) []byte {
+			hostile := []byte{0x81, 0xa6, 's', 't', 'a', 'g', 'e', 's', 0xdd, 0x7f, 0xff, 0xff, 0xff}
+			return wasm.AppendCustomSection(buildModule(t, modSpec{noMan: true}), sdk.ManifestSection, hostile)
+		}, "exceeds", nil},
 		{"wrong ABI", func(t *testing.T) []byte {
 			return buildModule(t, modSpec{manifest: func(m *sdk.Manifest) { m.ABIVersion = 99 }})
 		}, "ABI 99", sdk.ErrABIVersion},

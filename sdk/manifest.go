@@ -88,6 +88,9 @@ var ErrABIVersion = errors.New("unsupported ABI version")
 // UnmarshalManifest decodes and checks a manifest. It never panics on
 // malformed input.
 func UnmarshalManifest(b []byte) (*Manifest, error) {
+	if err := checkMsgpack(b); err != nil {
+		return nil, fmt.Errorf("decode manifest: %w", err)
+	}
 	var m Manifest
 	if err := msgpack.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("decode manifest: %w", err)
