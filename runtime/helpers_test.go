@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -75,6 +76,14 @@ func layoutsFor(spec *modSpec) []sdk.Layout {
 // buildModule encodes a test module; it fails the test on encoder errors.
 func buildModule(t testing.TB, spec modSpec) []byte {
 	t.Helper()
+	bin, err := encodeModule(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+func encodeModule(spec modSpec) ([]byte, error) {
 	if spec.pages == 0 {
 		spec.pages = 4
 	}
@@ -128,15 +137,15 @@ func buildModule(t testing.TB, spec modSpec) []byte {
 	if !spec.noMan {
 		payload, err := man.Marshal()
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		m.AddCustomSection(sdk.ManifestSection, payload)
 	}
 	bin, err := m.Encode()
 	if err != nil {
-		t.Fatalf("encode test module: %v", err)
+		return nil, fmt.Errorf("encode test module: %w", err)
 	}
-	return bin
+	return bin, nil
 }
 
 // rowLoop emits "for i := 0; i < rows; i++ { body(i) }; status 0", checking
