@@ -85,6 +85,7 @@ func BenchmarkIntrinsic(b *testing.B) {
 		{sdk.IntrParseInt, []uint64{uint64(l.Base), uint64(p), 5, 32}},
 		{sdk.IntrLike, []uint64{uint64(p), 12, uint64(p), 12, api.EncodeI32(-1)}},
 		{sdk.IntrCompare, []uint64{uint64(p), 12, uint64(p), 11}},
+		{sdk.IntrCheckCancel, []uint64{uint64(l.Base)}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -106,4 +107,39 @@ func BenchmarkIntrinsic(b *testing.B) {
 
 func putU32(mem []byte, at uint32, v uint32) {
 	mem[at], mem[at+1], mem[at+2], mem[at+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
+
+// BenchmarkHostCallInLoop measures one intrinsic call made from a wasm
+// loop (check_cancel on every row), without the Go-to-wasm call around it.
+func BenchmarkHostCallInLoop(b *testing.B) {
+	st := stageSpec{export: "stage_calls", body: func(f *wasm.Func, l sdk.Layout, imp map[string]uint32) {
+		i := f.AddLocal(wasm.I32)
+		f.Block(wasm.BlockEmpty)
+		f.Loop(wasm.BlockEmpty)
+		f.LocalGet(i)
+		f.LocalGet(0)
+		f.I32GeU()
+		f.BrIf(1)
+		f.I32Const(int32(l.Base))
+		f.Call(imp[sdk.IntrCheckCancel])
+		f.Drop()
+		f.LocalGet(i)
+		f.I32Const(1)
+		f.I32Add()
+		f.LocalSet(i)
+		f.Br(0)
+		f.End()
+		f.End()
+		f.I32Const(sdk.StatusOK)
+	}}
+	rt := newRuntime(b, NewConfig())
+	in := mustInstance(b, rt, buildModule(b, modSpec{stages: []stageSpec{st}, capacity: 1024, pages: 16}))
+	bt := in.Batch(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := bt.Run(1024, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1024), "ns/call")
 }

@@ -39,22 +39,36 @@
 //
 // # Deadlines
 //
-// The deadline is cooperative, as the ABI defines it: when a batch runs
-// longer than the configured deadline, a timer writes a non-zero value into
-// the stage's cancel flag (sdk.HdrCancel), the stage sees it within
-// sdk.CancelCheckRows rows and returns sdk.StatusCancelled, and Run returns
-// a *DeadlineError. This costs nothing inside the loops, unlike wazero's
+// The deadline is cooperative, as the ABI defines it: one watchdog goroutine
+// per Runtime raises the cancel flag (sdk.HdrCancel) of a stage that runs
+// past the configured batch deadline; the stage calls the check_cancel
+// intrinsic every sdk.CancelCheckRows rows, sees the flag, and returns
+// sdk.StatusCancelled; Run returns a *DeadlineError and the instance stays
+// usable. This costs about 0.04 ns per row, unlike wazero's
 // WithCloseOnContextDone (about 30x slower loops).
 //
-// A module that ignores the flag (a hostile or broken one) is handled by a
-// second, grace deadline: the timer closes the module instance. wazero only
-// notices that inside a running function when the code was compiled with
-// termination checks, so this fallback interrupts such a loop only with
-// Config.WithForcedTermination(true), which compiles modules with those
-// checks (and their cost: about 1 µs per call and much slower loops). Without
-// it, a stage that never returns keeps its goroutine forever; use forced
-// termination for modules you do not trust (hand-written plugins), or
-// require signed modules from a trusted compiler.
+// The check must be a host call, not a load of the flag from wasm: wazero's
+// compiled code cannot be preempted by the Go scheduler, so a stage that
+// never calls into the host keeps the garbage collector from stopping the
+// world, and every other goroutine (the watchdog included) stops with it:
+// the whole process freezes until the stage returns. Each host call is a
+// point where the Go runtime can preempt the stage.
+//
+// A module that ignores the protocol (a hostile or broken one) is handled by
+// a second, grace deadline: the watchdog closes the module instance. wazero
+// notices that inside running code only when the code was compiled with
+// termination checks, so this interrupts such a stage only with
+// Config.WithForcedTermination(true) (its checks are Go calls too, so they
+// also let the collector run), at a cost of about 1.3 µs per call and much
+// slower loops. Without it, a stage that loops without calling check_cancel
+// never returns and, at the next garbage collection, freezes the process.
+// Use forced termination for every module that does not come from a trusted
+// compiler (hand-written plugins), or require signed modules.
+//
+// Another limit of wazero's compiler: it lets a module's call stack grow to
+// 400 MB before reporting a stack overflow (taking about a second), so a
+// module with unbounded recursion costs that much memory before it traps.
+// The interpreter's limit is much lower.
 //
 // # Concurrency
 //

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -98,7 +99,12 @@ func encodeModule(spec modSpec) ([]byte, error) {
 	}
 	m := wasm.NewModule()
 	imp := map[string]uint32{}
-	for _, in := range spec.imports {
+	imports := spec.imports
+	if !slices.ContainsFunc(imports, func(in sdk.Intrinsic) bool { return in.Name == sdk.IntrCheckCancel }) {
+		cc, _ := sdk.LookupIntrinsic(sdk.IntrCheckCancel)
+		imports = append(slices.Clip(imports), cc) // every stage loop calls it
+	}
+	for _, in := range imports {
 		imp[in.Name] = m.ImportFunc(sdk.IntrinsicsModule, in.Name, m.AddType(valTypes(in.Params), valTypes(in.Results)))
 	}
 	for _, ri := range spec.rawImps {
@@ -150,7 +156,7 @@ func encodeModule(spec modSpec) ([]byte, error) {
 
 // rowLoop emits "for i := 0; i < rows; i++ { body(i) }; status 0", checking
 // the cancel flag every sdk.CancelCheckRows rows as generated code does.
-func rowLoop(f *wasm.Func, l sdk.Layout, body func(i uint32)) {
+func rowLoop(f *wasm.Func, l sdk.Layout, imp map[string]uint32, body func(i uint32)) {
 	i := f.AddLocal(wasm.I32)
 	f.Block(wasm.BlockEmpty)
 	f.Loop(wasm.BlockEmpty)
@@ -158,7 +164,7 @@ func rowLoop(f *wasm.Func, l sdk.Layout, body func(i uint32)) {
 	f.LocalGet(0)
 	f.I32GeU()
 	f.BrIf(1)
-	cancelCheck(f, l, i)
+	cancelCheck(f, l, imp, i)
 	body(i)
 	f.LocalGet(i)
 	f.I32Const(1)
@@ -170,16 +176,16 @@ func rowLoop(f *wasm.Func, l sdk.Layout, body func(i uint32)) {
 	f.I32Const(sdk.StatusOK)
 }
 
-// cancelCheck emits: if i % CancelCheckRows == 0 && cancel != 0 { status
-// row = i; return StatusCancelled }.
-func cancelCheck(f *wasm.Func, l sdk.Layout, i uint32) {
+// cancelCheck emits: if i % CancelCheckRows == 0 && check_cancel(base) {
+// status row = i; return StatusCancelled }, as generated code does.
+func cancelCheck(f *wasm.Func, l sdk.Layout, imp map[string]uint32, i uint32) {
 	f.LocalGet(i)
 	f.I32Const(sdk.CancelCheckRows - 1)
 	f.I32And()
 	f.I32Eqz()
 	f.If(wasm.BlockEmpty)
-	f.I32Const(0)
-	f.I32Load(2, l.Base+sdk.HdrCancel)
+	f.I32Const(int32(l.Base))
+	f.Call(imp[sdk.IntrCheckCancel])
 	f.If(wasm.BlockEmpty)
 	f.I32Const(0)
 	f.LocalGet(i)
@@ -194,9 +200,9 @@ func cancelCheck(f *wasm.Func, l sdk.Layout, i uint32) {
 func copyStage(export string) stageSpec {
 	return stageSpec{
 		export: export, inputs: []sdk.Column{colA, colS}, outputs: []sdk.Column{colA1, colS1},
-		body: func(f *wasm.Func, l sdk.Layout, _ map[string]uint32) {
+		body: func(f *wasm.Func, l sdk.Layout, imp map[string]uint32) {
 			i8 := f.AddLocal(wasm.I32)
-			rowLoop(f, l, func(i uint32) {
+			rowLoop(f, l, imp, func(i uint32) {
 				f.LocalGet(i)
 				f.I32Const(3)
 				f.I32Shl()
@@ -234,7 +240,7 @@ func upperStage(export string) stageSpec {
 			i8 := f.AddLocal(wasm.I32)
 			slot := f.AddLocal(wasm.I64)
 			r := f.AddLocal(wasm.I64)
-			rowLoop(f, l, func(i uint32) {
+			rowLoop(f, l, imp, func(i uint32) {
 				f.LocalGet(i)
 				f.I32Const(3)
 				f.I32Shl()

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -52,6 +54,7 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrParseInt:     parseInt,
 	sdk.IntrParseDouble:  parseDouble,
 	sdk.IntrParseBool:    parseBool,
+	sdk.IntrCheckCancel:  checkCancel,
 }
 
 func valueTypes(ts []sdk.ValType) []api.ValueType {
@@ -291,6 +294,31 @@ func parseDouble(_ context.Context, mod api.Module, stack []uint64) {
 func parseBool(_ context.Context, mod api.Module, stack []uint64) {
 	mem := guestMemory(mod)
 	if jtext.ParseBool(arg(mem, stack, 0)) {
+		stack[0] = 1
+	} else {
+		stack[0] = 0
+	}
+}
+
+// checkCancel: (base) -> i32, 1 when the cancel flag of the stage region at
+// base is raised. Being a host call, it is also where a stage gives the Go
+// runtime the chance to preempt it (compiled wasm cannot be preempted), so
+// that the garbage collector, and the watchdog raising the flag, can run.
+func checkCancel(_ context.Context, mod api.Module, stack []uint64) {
+	mem := guestMemory(mod)
+	hdr := span(mem, api.DecodeU32(stack[0]), sdk.HeaderSize)
+	// The watchdog stores the flag atomically from another goroutine. The
+	// header is 8-byte aligned when base is (as the manifest requires) and
+	// a hostile base only makes the load unaligned, which amd64 and arm64
+	// allow for plain loads; keep the atomic load for aligned bases.
+	p := &hdr[sdk.HdrCancel]
+	var v uint32
+	if uintptr(unsafe.Pointer(p))%4 == 0 {
+		v = atomic.LoadUint32((*uint32)(unsafe.Pointer(p)))
+	} else {
+		v = binary.LittleEndian.Uint32(hdr[sdk.HdrCancel:])
+	}
+	if v != 0 {
 		stack[0] = 1
 	} else {
 		stack[0] = 0

@@ -52,6 +52,7 @@ const (
 	IntrParseInt     = "parse_int"
 	IntrParseDouble  = "parse_double"
 	IntrParseBool    = "parse_bool"
+	IntrCheckCancel  = "check_cancel"
 )
 
 // Intrinsics is the complete list of intrinsic functions of this ABI version,
@@ -88,6 +89,8 @@ var Intrinsics = []Intrinsic{
 		"(base, ptr, len) -> f64: the double in the trimmed text; on failure 0 and HdrIntrinsicError = 1"},
 	{IntrParseBool, []ValType{I32, I32}, []ValType{I32},
 		"(ptr, len) -> i32: 1 if the trimmed text is a non-empty prefix of true or yes (case-insensitive: t, tr, y, YES...), 0 otherwise, as ksqlDB's CAST(x AS BOOLEAN)"},
+	{IntrCheckCancel, []ValType{I32}, []ValType{I32},
+		"(base) -> i32: 1 if the stage must stop (its HdrCancel flag is raised) and return StatusCancelled; called every CancelCheckRows rows, it also lets the Go runtime stop the world for garbage collection (see HdrCancel)"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.
