@@ -44,7 +44,7 @@
 // past the configured batch deadline; the stage calls the check_cancel
 // intrinsic every sdk.CancelCheckRows rows, sees the flag, and returns
 // sdk.StatusCancelled; Run returns a *DeadlineError and the instance stays
-// usable. This costs about 0.04 ns per row, unlike wazero's
+// usable. This costs about 0.7 ns per row (43 ns per 64 rows), unlike wazero's
 // WithCloseOnContextDone (about 30x slower loops).
 //
 // The check must be a host call, not a load of the flag from wasm: wazero's
