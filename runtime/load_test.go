@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -269,5 +270,28 @@ func TestErrorsNameQuery(t *testing.T) {
 	_, err := rt.Load(context.Background(), buildModule(t, modSpec{rawImps: []rawImport{{"env", "f", nil, nil}}}))
 	if err == nil || !strings.Contains(err.Error(), testQueryID) {
 		t.Fatalf("error %v does not name the query %s", err, testQueryID)
+	}
+}
+
+func TestCompilationCache(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildModule(t, modSpec{imports: sdk.Intrinsics})
+	for round := 0; round < 2; round++ { // the second runtime finds the code on disk
+		rt := newRuntime(t, NewConfig().WithCompilationCacheDir(dir))
+		in := mustInstance(t, rt, bin)
+		b := in.Batch(0)
+		b.Reset()
+		b.SetInt64(0, 0, 41)
+		b.SetString(1, 0, []byte("x"))
+		if _, err := b.Run(1, 0); err != nil || b.OutInt64(0, 0) != 42 {
+			t.Fatalf("round %d: %v, %d", round, err, b.OutInt64(0, 0))
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil || len(entries) == 0 {
+			t.Fatalf("round %d: cache directory empty (%v)", round, err)
+		}
+	}
+	if _, err := New(context.Background(), NewConfig().WithCompilationCacheDir("/dev/null/x")); err == nil {
+		t.Errorf("a cache directory that cannot exist was accepted")
 	}
 }
