@@ -289,6 +289,10 @@ const cancelMarker = "\x00cancel"
 type goFn = func(ctx context.Context, m api.Module, stack []uint64)
 
 var testIntrinsics = map[string]goFn{
+	sdk.IntrCheckCancel: func(_ context.Context, m api.Module, s []uint64) {
+		v, _ := m.Memory().ReadUint32Le(uint32(s[0]) + sdk.HdrCancel)
+		s[0] = uint64(v)
+	},
 	sdk.IntrUpper: func(_ context.Context, m api.Module, s []uint64) {
 		str := readStr(m, s[1], s[2])
 		if str == cancelMarker {

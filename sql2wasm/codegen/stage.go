@@ -188,12 +188,15 @@ func (c *fn) rowLoop(body func()) {
 	c.endBlock() // done
 }
 
-// checkCancel returns StatusCancelled at the current row if the host set
-// the cancel flag.
+// checkCancel returns StatusCancelled at the current row if the host's
+// check_cancel intrinsic says so. It is a host call rather than a load of
+// the header's cancel flag because compiled wasm has no preemption point:
+// a stage polling memory keeps its goroutine from reaching a GC safe point,
+// which froze the whole process at the next collection.
 func (c *fn) checkCancel() {
 	f := c.f
-	f.I32Const(0)
-	f.I32Load(2, c.lay.Base+sdk.HdrCancel)
+	f.I32Const(int32(c.lay.Base))
+	f.Call(c.g.intrinsic(sdk.IntrCheckCancel))
 	f.If(wasm.BlockEmpty)
 	c.returnStatus(sdk.StatusCancelled)
 	f.End()
