@@ -52,12 +52,15 @@ type Stage struct {
 }
 
 // Pipeline is the operator graph of a query: per source an optional
-// pre-stage, then optional host operators, then an optional final stage.
-// Host operators (joins, windowed aggregation, tables) are added by the
-// stateful work; a stateless query is Inputs[0].Stage alone.
+// input stage, then an optional host operator (aggregation, join; see
+// Operator), then an optional final stage. A stateless query is
+// Inputs[0].Stage alone.
 type Pipeline struct {
 	// Inputs has one entry per source, in the order of Manifest.Sources.
 	Inputs []InputStep `msgpack:"inputs"`
+	// Operator is the host operator, nil for a stateless query. The final
+	// stage, if any, reads the operator's output rows.
+	Operator *Operator `msgpack:"operator,omitempty"`
 	// Final is the index into Stages of the stage applied after the host
 	// operators, or -1.
 	Final int `msgpack:"final"`
@@ -145,6 +148,30 @@ func (m *Manifest) Validate() error {
 	}
 	if !stageOK(m.Pipeline.Final) {
 		return fmt.Errorf("manifest: pipeline final stage %d of %d", m.Pipeline.Final, len(m.Stages))
+	}
+	if op := m.Pipeline.Operator; op != nil {
+		if (op.Aggregate == nil) == (op.Join == nil) {
+			return errors.New("manifest: an operator must be exactly one of aggregate or join")
+		}
+		if j := op.Join; j != nil {
+			n := len(m.Pipeline.Inputs)
+			if j.Left < 0 || j.Left >= n || j.Right < 0 || j.Right >= n || j.Left == j.Right {
+				return fmt.Errorf("manifest: join sides %d and %d of %d inputs", j.Left, j.Right, n)
+			}
+			switch j.Type {
+			case JoinInner, JoinLeft, JoinRight, JoinFull:
+			default:
+				return fmt.Errorf("manifest: unknown join type %q", j.Type)
+			}
+		}
+		if a := op.Aggregate; a != nil {
+			if len(m.Pipeline.Inputs) != 1 {
+				return fmt.Errorf("manifest: an aggregation reads one input, not %d", len(m.Pipeline.Inputs))
+			}
+			if w := a.Window; w != nil && (w.SizeMs <= 0 || w.AdvanceMs < 0 || (w.Type == WindowHopping && (w.AdvanceMs == 0 || w.AdvanceMs > w.SizeMs))) {
+				return fmt.Errorf("manifest: invalid %s window (size %d ms, advance %d ms)", w.Type, w.SizeMs, w.AdvanceMs)
+			}
+		}
 	}
 	return nil
 }

@@ -1,0 +1,118 @@
+package sdk
+
+// Host operators: the stateful steps of a pipeline that run in the host, not
+// in wasm (DESIGN.md, "One record's way"). A stateful query is
+//
+//	per source: input stage (WHERE, key and argument expressions)
+//	  -> one host operator (Aggregate or Join)
+//	  -> final stage (HAVING or post-join WHERE, final projection)
+//
+// The operator reads the columns its input stages output, by name, and
+// produces rows whose columns the final stage reads, by name, as its Inputs.
+// Column names are chosen by the compiler and are unique within a query.
+
+// Operator is the host operator of a pipeline. Exactly one field is set.
+type Operator struct {
+	Aggregate *Aggregate `msgpack:"aggregate,omitempty"`
+	Join      *Join      `msgpack:"join,omitempty"`
+}
+
+// Aggregate functions the host implements as accumulators.
+const (
+	AggCount            = "COUNT"      // COUNT(col): non-NULL values; BIGINT
+	AggCountStar        = "COUNT_STAR" // COUNT(*): rows; BIGINT
+	AggSum              = "SUM"        // INT->INT, BIGINT->BIGINT, DOUBLE->DOUBLE; NULLs ignored
+	AggAvg              = "AVG"        // -> DOUBLE
+	AggMin              = "MIN"        // same type as the argument; NULLs ignored
+	AggMax              = "MAX"        // same type as the argument; NULLs ignored
+	AggLatestByOffset   = "LATEST_BY_OFFSET"
+	AggEarliestByOffset = "EARLIEST_BY_OFFSET"
+)
+
+// Aggregate is GROUP BY with aggregate functions, optionally windowed.
+//
+// The input stage (one source) outputs the group-by columns and the
+// aggregate arguments; rows it filters out (WHERE) never reach the operator.
+// The operator's output row has, by name: the GroupBy columns (their values
+// for the group), one column per Call (Call.Result), and, when Window is
+// set, WINDOWSTART and WINDOWEND (BIGINT, milliseconds).
+type Aggregate struct {
+	// GroupBy names the input stage output columns that form the group key,
+	// in GROUP BY order.
+	GroupBy []string `msgpack:"group_by"`
+	// Calls are the aggregate function calls, in the order the query
+	// mentions them.
+	Calls []AggregateCall `msgpack:"calls"`
+	// Window is nil for a non-windowed aggregation.
+	Window *Window `msgpack:"window,omitempty"`
+	// EmitFinal is EMIT FINAL: a window's result is emitted once, when it
+	// closes, instead of on every update.
+	EmitFinal bool `msgpack:"emit_final,omitempty"`
+}
+
+// AggregateCall is one aggregate function call.
+type AggregateCall struct {
+	// Func is one of the Agg* constants.
+	Func string `msgpack:"func"`
+	// Args name input stage output columns (none for COUNT_STAR).
+	Args []string `msgpack:"args,omitempty"`
+	// Result is the operator output column holding the aggregate's value.
+	Result Column `msgpack:"result"`
+}
+
+// Window is a window clause: WINDOW TUMBLING|HOPPING|SESSION (...).
+type Window struct {
+	Type WindowType `msgpack:"type"`
+	// SizeMs is the window size (TUMBLING, HOPPING) or the inactivity gap
+	// (SESSION).
+	SizeMs int64 `msgpack:"size_ms"`
+	// AdvanceMs is the HOPPING advance (ADVANCE BY).
+	AdvanceMs int64 `msgpack:"advance_ms,omitempty"`
+	// GraceMs is the GRACE PERIOD, or -1 when the query gives none
+	// (ksqlDB's default then applies: 24 hours).
+	GraceMs int64 `msgpack:"grace_ms"`
+	// RetentionMs is RETENTION, or -1 when the query gives none (the host
+	// then keeps a window for its size plus the grace period, and at least
+	// one day, as Kafka Streams' window stores do).
+	RetentionMs int64 `msgpack:"retention_ms"`
+}
+
+// Join kinds.
+const (
+	JoinInner = "INNER"
+	JoinLeft  = "LEFT"
+	JoinRight = "RIGHT"
+	JoinFull  = "FULL"
+)
+
+// Join joins two sources: stream-table, table-table (on the primary key)
+// or stream-stream (with Within).
+//
+// Each side's input stage outputs the side's columns under query-unique
+// names (and its WHERE, if the compiler pushed one down); the join key of a
+// side is one of those outputs. The operator's output row has every output
+// column of both input stages, by name, with NULLs for the missing side of
+// an outer join, plus ROWTIME (the joined record's timestamp, as Kafka
+// Streams sets it).
+type Join struct {
+	// Type is one of the Join* constants.
+	Type string `msgpack:"type"`
+	// Left and Right index Pipeline.Inputs.
+	Left  int `msgpack:"left"`
+	Right int `msgpack:"right"`
+	// LeftKey and RightKey name the input stage output column holding each
+	// side's join key.
+	LeftKey  string `msgpack:"left_key"`
+	RightKey string `msgpack:"right_key"`
+	// Within is set for a stream-stream join.
+	Within *JoinWindow `msgpack:"within,omitempty"`
+}
+
+// JoinWindow is a stream-stream join's WITHIN clause: a left record joins
+// right records whose timestamps are in [left-BeforeMs, left+AfterMs].
+type JoinWindow struct {
+	BeforeMs int64 `msgpack:"before_ms"`
+	AfterMs  int64 `msgpack:"after_ms"`
+	// GraceMs is the GRACE PERIOD, or -1 when none is given.
+	GraceMs int64 `msgpack:"grace_ms"`
+}
