@@ -29,6 +29,7 @@ type Option func(*config)
 type config struct {
 	props  map[string]string
 	topics *executor.MemoryTopics
+	store  TopicStore // set by WithTopicStore (topics is nil then)
 	log    executor.ProcessingLog
 	clock  func() time.Time
 	rt     *runtime.Runtime
@@ -48,7 +49,9 @@ func WithProperties(p map[string]string) Option {
 
 // WithTopics makes the engine use the given topic store (default: a new,
 // empty one).
-func WithTopics(t *executor.MemoryTopics) Option { return func(c *config) { c.topics = t } }
+func WithTopics(t *executor.MemoryTopics) Option {
+	return func(c *config) { c.topics, c.store = t, nil }
+}
 
 // WithProcessingLog sends processing-log entries to l (default: a
 // SlogProcessingLog on the engine's logger).
@@ -78,7 +81,8 @@ type Engine struct {
 	comp    *compiler
 	rt      *runtime.Runtime
 	ownRT   bool
-	topics  *executor.MemoryTopics
+	topics  TopicStore
+	mem     *executor.MemoryTopics // nil unless the store is in memory (Pump needs it)
 	queries []*Query
 	// declared lists source names in the order they were created, so that
 	// the first source on a topic is well defined.
@@ -91,13 +95,16 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.topics == nil {
+	if cfg.topics == nil && cfg.store == nil {
 		cfg.topics = executor.NewMemoryTopics()
 	}
 	if cfg.log == nil {
 		cfg.log = executor.NewSlogProcessingLog(cfg.logger)
 	}
-	e := &Engine{cfg: cfg, comp: newCompiler(cfg.props), topics: cfg.topics, rt: cfg.rt}
+	e := &Engine{cfg: cfg, comp: newCompiler(cfg.props), topics: cfg.store, mem: cfg.topics, rt: cfg.rt}
+	if e.mem != nil {
+		e.topics = MemoryStore(e.mem)
+	}
 	if e.rt == nil {
 		rt, err := runtime.New(ctx, runtime.NewConfig())
 		if err != nil {
@@ -108,8 +115,12 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-// Topics returns the engine's topic store.
-func (e *Engine) Topics() *executor.MemoryTopics { return e.topics }
+// Topics returns the engine's in-memory topic store, or nil when it runs on
+// another TopicStore (WithTopicStore).
+func (e *Engine) Topics() *executor.MemoryTopics { return e.mem }
+
+// TopicStore returns the store the engine's topics live in.
+func (e *Engine) TopicStore() TopicStore { return e.topics }
 
 // Close stops every query and releases the modules (and the runtime, unless
 // it was given with WithRuntime).
@@ -210,7 +221,7 @@ func (e *Engine) ensureTopic(src *sdk.Source, from *sdk.Source) error {
 		}
 		n = 1
 	}
-	return e.topics.CreateTopic(src.Topic, n)
+	return e.topics.CreateTopic(src.Topic, n, src.Replicas)
 }
 
 func (e *Engine) declare(name string) {
@@ -336,6 +347,9 @@ func (e *Engine) Queries() []*Query { return append([]*Query(nil), e.queries...)
 // stopped. A query that fails stops; the others go on. Pump returns the
 // errors of the queries that failed during this call.
 func (e *Engine) Pump(ctx context.Context) error {
+	if e.mem == nil {
+		return errors.New("engine: Pump needs the in-memory topic store; run the queries with Query.Process")
+	}
 	var errs []error
 	for progress := true; progress; {
 		progress = false
@@ -343,7 +357,7 @@ func (e *Engine) Pump(ctx context.Context) error {
 			if q.exec.Err() != nil {
 				continue
 			}
-			n, err := q.pump(ctx, e.topics)
+			n, err := q.pump(ctx, e.mem)
 			if err != nil {
 				errs = append(errs, err)
 			}
