@@ -35,6 +35,7 @@ type config struct {
 	rt     *runtime.Runtime
 	logger *slog.Logger
 	create bool
+	show   *showConfig // WithConfig, WithOutput (show.go)
 }
 
 // WithProperties sets the initial session properties (ksqlDB's "ksql.*"
@@ -166,6 +167,9 @@ func (e *Engine) Execute(ctx context.Context, src string) error {
 }
 
 func (e *Engine) execute(ctx context.Context, p parsedStmt, src string) error {
+	if done, err := e.show(p); done {
+		return err
+	}
 	c, err := e.comp.compile(p, src)
 	if err != nil {
 		return err
