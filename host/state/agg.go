@@ -1,0 +1,323 @@
+package state
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+// Acc is the state of one aggregate function call for one group (and
+// window). It is a plain value so that a group's accumulators are one slice
+// and updating them allocates nothing; which fields are used depends on the
+// function. The zero Acc is the initial state of every function.
+type Acc struct {
+	// N counts rows (COUNT_STAR) or non-NULL values (COUNT, AVG).
+	N int64 `msgpack:"n,omitempty"`
+	// I holds an integer sum, minimum, maximum or kept value; F the DOUBLE
+	// equivalent; S a STRING minimum, maximum or kept value.
+	I int64   `msgpack:"i,omitempty"`
+	F float64 `msgpack:"f,omitempty"`
+	S string  `msgpack:"s,omitempty"`
+	// Set says a value was kept (MIN, MAX, LATEST_BY_OFFSET,
+	// EARLIEST_BY_OFFSET): before the first non-NULL value the result is
+	// NULL.
+	Set bool `msgpack:"set,omitempty"`
+	// Seq is the sequence number of the kept value (LATEST_BY_OFFSET,
+	// EARLIEST_BY_OFFSET), so that merging two session accumulators keeps
+	// the later (earlier) one.
+	Seq int64 `msgpack:"seq,omitempty"`
+}
+
+// Func is an aggregate function: how an accumulator starts (the zero Acc),
+// takes a value (Add), gives one back (Remove, for aggregations over a
+// table, where an updated row first subtracts its old value), combines with
+// another (Merge, when session windows merge) and yields its result.
+type Func interface {
+	// Add folds one argument value into a. seq orders the adds (it grows
+	// with each input record), for the *_BY_OFFSET functions.
+	Add(a *Acc, v sdk.Value, seq int64)
+	// Remove undoes Add of v. It returns false when the function cannot
+	// undo (ksqlDB refuses such functions on a table source).
+	Remove(a *Acc, v sdk.Value) bool
+	// Merge folds b into a.
+	Merge(a, b *Acc)
+	// Result is the aggregate's current value.
+	Result(a *Acc) sdk.Value
+}
+
+// NewFunc returns the accumulator functions of aggregate fn (one of the
+// sdk.Agg* names) for an argument of type arg (ignored by COUNT_STAR), and
+// the result type, following ksqlDB: COUNT and COUNT_STAR give BIGINT, SUM
+// the argument's type, AVG DOUBLE, the others the argument's type.
+func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
+	switch fn {
+	case sdk.AggCountStar:
+		return countStar{}, sdk.TypeBigInt, nil
+	case sdk.AggCount:
+		return count{}, sdk.TypeBigInt, nil
+	case sdk.AggSum:
+		switch arg {
+		case sdk.TypeInt, sdk.TypeBigInt:
+			return sumInt{typ: arg}, arg, nil
+		case sdk.TypeDouble:
+			return sumDouble{}, arg, nil
+		}
+	case sdk.AggAvg:
+		if arg.IsNumeric() {
+			return avg{}, sdk.TypeDouble, nil
+		}
+	case sdk.AggMin, sdk.AggMax:
+		if arg.IsNumeric() || arg == sdk.TypeString || arg == sdk.TypeBoolean {
+			return minMax{typ: arg, max: fn == sdk.AggMax}, arg, nil
+		}
+	case sdk.AggLatestByOffset, sdk.AggEarliestByOffset:
+		if arg != sdk.TypeUnknown {
+			return byOffset{typ: arg, latest: fn == sdk.AggLatestByOffset}, arg, nil
+		}
+	default:
+		return nil, sdk.TypeUnknown, fmt.Errorf("unknown aggregate function %s", fn)
+	}
+	return nil, sdk.TypeUnknown, fmt.Errorf("aggregate function %s does not accept an argument of type %s", fn, arg)
+}
+
+// countStar is COUNT(*) (and COUNT of a literal): rows.
+type countStar struct{}
+
+func (countStar) Add(a *Acc, _ sdk.Value, _ int64) { a.N++ }
+func (countStar) Remove(a *Acc, _ sdk.Value) bool  { a.N--; return true }
+func (countStar) Merge(a, b *Acc)                  { a.N += b.N }
+func (countStar) Result(a *Acc) sdk.Value          { return sdk.BigInt(a.N) }
+
+// count is COUNT(col): non-NULL values.
+type count struct{}
+
+func (count) Add(a *Acc, v sdk.Value, _ int64) {
+	if !v.Null {
+		a.N++
+	}
+}
+
+func (count) Remove(a *Acc, v sdk.Value) bool {
+	if !v.Null {
+		a.N--
+	}
+	return true
+}
+func (count) Merge(a, b *Acc)         { a.N += b.N }
+func (count) Result(a *Acc) sdk.Value { return sdk.BigInt(a.N) }
+
+// sumInt is SUM of INT or BIGINT. As ksqlDB's, it starts at 0 and ignores
+// NULLs, so its result is never NULL; INT sums wrap as Java ints do.
+type sumInt struct{ typ sdk.Type }
+
+func (s sumInt) Add(a *Acc, v sdk.Value, _ int64) {
+	if !v.Null {
+		a.I = s.wrap(a.I + intOf(v))
+	}
+}
+
+func (s sumInt) Remove(a *Acc, v sdk.Value) bool {
+	if !v.Null {
+		a.I = s.wrap(a.I - intOf(v))
+	}
+	return true
+}
+func (s sumInt) Merge(a, b *Acc) { a.I = s.wrap(a.I + b.I) }
+func (s sumInt) Result(a *Acc) sdk.Value {
+	return sdk.Value{Type: s.typ, I: a.I}
+}
+
+func (s sumInt) wrap(i int64) int64 {
+	if s.typ == sdk.TypeInt {
+		return int64(int32(i))
+	}
+	return i
+}
+
+// sumDouble is SUM of DOUBLE: starts at 0.0, ignores NULLs.
+type sumDouble struct{}
+
+func (sumDouble) Add(a *Acc, v sdk.Value, _ int64) {
+	if !v.Null {
+		a.F += floatOf(v)
+	}
+}
+
+func (sumDouble) Remove(a *Acc, v sdk.Value) bool {
+	if !v.Null {
+		a.F -= floatOf(v)
+	}
+	return true
+}
+func (sumDouble) Merge(a, b *Acc)         { a.F += b.F }
+func (sumDouble) Result(a *Acc) sdk.Value { return sdk.Double(a.F) }
+
+// avg is AVG: the sum (as DOUBLE) and count of the non-NULL values; 0.0
+// before any, as ksqlDB's AverageUdaf maps an empty aggregate.
+type avg struct{}
+
+func (avg) Add(a *Acc, v sdk.Value, _ int64) {
+	if !v.Null {
+		a.F += floatOf(v)
+		a.N++
+	}
+}
+
+func (avg) Remove(a *Acc, v sdk.Value) bool {
+	if !v.Null {
+		a.F -= floatOf(v)
+		a.N--
+	}
+	return true
+}
+func (avg) Merge(a, b *Acc) { a.F += b.F; a.N += b.N }
+func (avg) Result(a *Acc) sdk.Value {
+	if a.N == 0 {
+		return sdk.Double(0)
+	}
+	return sdk.Double(a.F / float64(a.N))
+}
+
+// minMax is MIN or MAX: NULLs are ignored; NULL before the first value.
+type minMax struct {
+	typ sdk.Type
+	max bool
+}
+
+func (m minMax) Add(a *Acc, v sdk.Value, _ int64) {
+	if v.Null {
+		return
+	}
+	if !a.Set {
+		a.Set = true
+		m.keep(a, v)
+		return
+	}
+	c := compare(m.typ, a, v)
+	if (m.max && c < 0) || (!m.max && c > 0) {
+		m.keep(a, v)
+	}
+}
+
+func (m minMax) keep(a *Acc, v sdk.Value) {
+	switch m.typ {
+	case sdk.TypeDouble:
+		a.F = floatOf(v)
+	case sdk.TypeString:
+		a.S = v.S
+	default:
+		a.I = intOf(v)
+	}
+}
+
+// Remove cannot undo a minimum or maximum.
+func (minMax) Remove(*Acc, sdk.Value) bool { return false }
+
+func (m minMax) Merge(a, b *Acc) {
+	if b.Set {
+		m.Add(a, m.Result(b), 0)
+	}
+}
+
+func (m minMax) Result(a *Acc) sdk.Value { return kept(m.typ, a) }
+
+// byOffset is LATEST_BY_OFFSET or EARLIEST_BY_OFFSET with ksqlDB's default
+// of ignoring NULL values.
+type byOffset struct {
+	typ    sdk.Type
+	latest bool
+}
+
+func (b byOffset) Add(a *Acc, v sdk.Value, seq int64) {
+	if v.Null || (a.Set && !b.latest) {
+		return
+	}
+	a.Set, a.Seq = true, seq
+	switch b.typ {
+	case sdk.TypeDouble:
+		a.F = floatOf(v)
+	case sdk.TypeString:
+		a.S = v.S
+	default:
+		a.I = intOf(v)
+	}
+}
+
+// Remove cannot undo: the previous value is not kept.
+func (byOffset) Remove(*Acc, sdk.Value) bool { return false }
+
+func (b byOffset) Merge(a, o *Acc) {
+	if !o.Set {
+		return
+	}
+	if !a.Set || (b.latest && o.Seq > a.Seq) || (!b.latest && o.Seq < a.Seq) {
+		*a = *o
+	}
+}
+
+func (b byOffset) Result(a *Acc) sdk.Value { return kept(b.typ, a) }
+
+// kept returns the value an accumulator keeps, NULL if none.
+func kept(t sdk.Type, a *Acc) sdk.Value {
+	if !a.Set {
+		return sdk.Null(t)
+	}
+	switch t {
+	case sdk.TypeDouble:
+		return sdk.Double(a.F)
+	case sdk.TypeString:
+		return sdk.Str(a.S)
+	}
+	return sdk.Value{Type: t, I: a.I}
+}
+
+// compare orders the kept value of a against v (-1, 0, 1). Doubles order
+// as Java's Double.compareTo: NaN above everything.
+func compare(t sdk.Type, a *Acc, v sdk.Value) int {
+	switch t {
+	case sdk.TypeDouble:
+		x, y := a.F, floatOf(v)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		case math.IsNaN(x) && !math.IsNaN(y):
+			return 1
+		case !math.IsNaN(x) && math.IsNaN(y):
+			return -1
+		}
+		return 0
+	case sdk.TypeString:
+		switch {
+		case a.S < v.S:
+			return -1
+		case a.S > v.S:
+			return 1
+		}
+		return 0
+	}
+	x, y := a.I, intOf(v)
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func intOf(v sdk.Value) int64 {
+	if v.Type == sdk.TypeDouble {
+		return int64(v.F)
+	}
+	return v.I
+}
+
+func floatOf(v sdk.Value) float64 {
+	if v.Type == sdk.TypeDouble {
+		return v.F
+	}
+	return float64(v.I)
+}

@@ -1,0 +1,24 @@
+// Package state holds the host side of stateful queries: aggregate
+// accumulators, window assignment, and the stores a task keeps (aggregates,
+// table contents, stream-stream join buffers), with Snapshot and Restore so
+// that a checkpoint can persist them together with the input offsets they
+// reflect.
+//
+// # Tasks and stream time
+//
+// A task is the unit that owns state: one persistent query over one set of
+// co-partitioned input partitions. The in-process executor runs a stateful
+// query as a single task over all the partitions of its sources (it does
+// not repartition: a GROUP BY on a value column must see every record of a
+// group, which Kafka Streams achieves with a repartition topic and per
+// partition tasks). Each operator's stream time is the largest record
+// timestamp that operator has seen in its task; it only moves forward, and
+// it decides when windows close (grace period), when EMIT FINAL results are
+// emitted and when state expires (retention). Records that a WHERE clause
+// drops never reach the operator and so do not advance its stream time, as
+// in Kafka Streams, where stream time is tracked by each processor.
+//
+// Everything here is deterministic and single-goroutine: the executor calls
+// the stores from the query's goroutine, and the same inputs in the same
+// order give the same outputs.
+package state

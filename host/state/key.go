@@ -1,0 +1,43 @@
+package state
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+// AppendKey appends an unambiguous binary encoding of a key's values to
+// dst: the stores use it as a map key (looked up as string(bytes), which
+// does not allocate). Two keys encode alike exactly when their values are
+// equal, type included.
+func AppendKey(dst []byte, vals []sdk.Value) []byte {
+	for _, v := range vals {
+		if v.Null {
+			dst = append(dst, 0, byte(v.Type))
+			continue
+		}
+		dst = append(dst, 1, byte(v.Type))
+		switch v.Type {
+		case sdk.TypeDouble:
+			dst = binary.BigEndian.AppendUint64(dst, math.Float64bits(v.F))
+		case sdk.TypeString:
+			dst = binary.AppendUvarint(dst, uint64(len(v.S)))
+			dst = append(dst, v.S...)
+		default:
+			dst = binary.BigEndian.AppendUint64(dst, uint64(v.I))
+		}
+	}
+	return dst
+}
+
+// appendWindow appends a window's bounds to an encoded key.
+func appendWindow(dst []byte, w Window) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, uint64(w.Start))
+	return binary.BigEndian.AppendUint64(dst, uint64(w.End))
+}
+
+// cloneRow copies a row into dst (reusing its storage).
+func cloneRow(dst, src []sdk.Value) []sdk.Value {
+	return append(dst[:0], src...)
+}
