@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/wasmstream/wasmstream/engine"
+	"github.com/wasmstream/wasmstream/engine/live"
+	"github.com/wasmstream/wasmstream/host/broker"
+	"github.com/wasmstream/wasmstream/host/executor"
+	"github.com/wasmstream/wasmstream/host/kafka"
+)
+
+// runRun implements `wasmstream run [flags] QUERIES.sql...`: it runs the
+// scripts' persistent queries on Kafka until interrupted. With no
+// bootstrap.servers configured it starts the embedded secured broker and
+// connects to it as the least-privilege wasmstream user.
+//
+// The scripts are first run on an in-memory engine: a mistake in the SQL
+// stops start-up before anything connects, and the topics and groups the
+// queries need are known for the embedded broker's ACLs and the preflight
+// check of a real cluster's.
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf configFlags
+	cf.register(fs)
+	listen := fs.String("broker-listen", DefaultBrokerListen, "`ADDR` the embedded broker listens on, when no bootstrap.servers is configured (port 0 picks a free one)")
+	verbose := fs.Bool("v", false, "log the Kafka clients' and the broker's warnings")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: wasmstream run [--config FILE] [--set KEY=VALUE]... QUERIES.sql...")
+		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts on Kafka until interrupted (Ctrl-C stops")
+		fmt.Fprintln(stderr, "cleanly: the current batch is finished, its outputs acknowledged, its offsets committed).")
+		fmt.Fprintln(stderr, "Without bootstrap.servers it starts the embedded secured broker (in DIR/broker of --state-dir).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "wasmstream run: no script given (want QUERIES.sql...)")
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "wasmstream run: %v\n", err)
+		return 1
+	}
+	scripts, err := readScripts(fs.Args())
+	if err != nil {
+		return fail(err)
+	}
+	logLevel := slog.LevelError
+	if *verbose {
+		logLevel = slog.LevelWarn
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel}))
+
+	cfg, err := cf.load("run", nil, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	plan, err := planScripts(ctx, scripts, cfg.ServiceID)
+	if err != nil {
+		return fail(err)
+	}
+	if len(cfg.BootstrapServers) == 0 {
+		opts := broker.Options{
+			StateDir:  embeddedBrokerDir(cfg.StateDir),
+			Listen:    *listen,
+			ServiceID: cfg.ServiceID,
+			// The groups and internal topics of the queries are named
+			// _confluent-ksql-<service id>...: the service user owns both
+			// prefixes.
+			Prefixes: []string{cfg.ServiceID, "_confluent-ksql-" + cfg.ServiceID},
+			Topics:   plan.userTopics(cfg.ServiceID),
+		}
+		if *verbose {
+			opts.Logger = logger
+		}
+		b, err := broker.Start(ctx, opts)
+		if err != nil {
+			return fail(err)
+		}
+		defer b.Close()
+		props, err := b.ClientConfig(broker.ServiceUser)
+		if err != nil {
+			return fail(err)
+		}
+		if cfg, err = cf.load("run", props, io.Discard); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "Embedded Kafka broker at %s (%s); connecting as %s. Client files: %s\n",
+			strings.Join(b.Addrs(), ","), b.Protocol(), broker.ServiceUser, opts.StateDir)
+	}
+	if err := kafka.Preflight(ctx, cfg, plan.needs); err != nil {
+		return fail(err)
+	}
+	prod, err := kafka.NewProducer(cfg)
+	if err != nil {
+		return fail(kafka.Explain(err, cfg))
+	}
+	store := kafka.NewStore(prod)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), live.DefaultStopTimeout)
+		defer cancel()
+		_ = store.Close(sctx)
+	}()
+	// Records a query cannot process are logged (as ksqlDB's processing
+	// log does) and counted in the status line.
+	counts := live.NewCountingLog(executor.NewSlogProcessingLog(slog.New(slog.NewTextHandler(stderr, nil))))
+	e, err := engine.New(ctx,
+		engine.WithTopicStore(store),
+		engine.WithProcessingLog(counts),
+		engine.WithLogger(logger),
+		engine.WithConfig(cfg.Entries()),
+		engine.WithOutput(stdout),
+	)
+	if err != nil {
+		return fail(err)
+	}
+	defer e.Close(context.WithoutCancel(ctx))
+	for _, s := range scripts {
+		if err := e.Execute(ctx, s.text); err != nil {
+			return fail(fmt.Errorf("%s: %w", s.name, err))
+		}
+	}
+	// INSERT ... VALUES in the scripts must be delivered before the
+	// queries start: a failure there is a start-up failure.
+	if err := prod.Flush(ctx); err != nil {
+		return fail(err)
+	}
+	for _, q := range e.Queries() {
+		fmt.Fprintf(stdout, "Query %s: %s -> %s (consumer group %s)\n", q.ID(),
+			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()))
+	}
+	err = live.Run(ctx, e, live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger})
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintln(stdout, "wasmstream run: stopped")
+	return 0
+}
+
+type script struct{ name, text string }
+
+func readScripts(paths []string) ([]script, error) {
+	var out []script
+	for _, p := range paths {
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".wasm":
+			return nil, fmt.Errorf("%s: running compiled modules is not supported yet by run; give the .sql script", p)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, script{name: p, text: string(data)})
+	}
+	return out, nil
+}
+
+// runPlan is what the scripts will do on the cluster.
+type runPlan struct {
+	needs kafka.Needs
+	// topics are every topic the scripts name.
+	topics []string
+}
+
+// userTopics are the topics outside the service id's prefix, which the
+// embedded broker must grant the service user explicitly.
+func (p runPlan) userTopics(serviceID string) []string {
+	var out []string
+	for _, t := range p.topics {
+		if !strings.HasPrefix(t, serviceID) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// planScripts runs the scripts on an in-memory engine that creates missing
+// topics, to check them and to learn the topics and groups they use.
+func planScripts(ctx context.Context, scripts []script, serviceID string) (runPlan, error) {
+	e, err := engine.New(ctx, engine.WithAutoCreateTopics(), engine.WithProcessingLog(executor.NewSlogProcessingLog(slog.New(slog.DiscardHandler))), engine.WithOutput(io.Discard))
+	if err != nil {
+		return runPlan{}, err
+	}
+	defer e.Close(ctx)
+	for _, s := range scripts {
+		if err := e.Execute(ctx, s.text); err != nil {
+			return runPlan{}, fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	var p runPlan
+	all, read, write, create := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, s := range e.Sources() {
+		all[s.Topic] = true
+		if s.Partitions > 0 {
+			create[s.Topic] = true // CREATE ... WITH (PARTITIONS=n) creates it when missing
+		}
+	}
+	for _, q := range e.Queries() {
+		for _, t := range q.SourceTopics() {
+			all[t] = true
+			if !create[t] {
+				read[t] = true
+			}
+		}
+		all[q.SinkTopic()] = true
+		write[q.SinkTopic()] = true
+		create[q.SinkTopic()] = true
+		p.needs.Groups = append(p.needs.Groups, kafka.ServiceGroup(serviceID, q.ID()))
+	}
+	if len(e.Queries()) == 0 {
+		return p, errors.New("the scripts start no persistent query (CREATE STREAM ... AS SELECT, INSERT INTO ... SELECT)")
+	}
+	p.topics = keys(all)
+	p.needs.ReadTopics, p.needs.WriteTopics, p.needs.CreateTopics = keys(read), keys(write), keys(create)
+	return p, nil
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,447 @@
+// Package live runs an engine's persistent queries on Kafka.
+//
+// Each query consumes its source topics in its own consumer group, named as
+// ksqlDB names it (_confluent-ksql-<ksql.service.id>query_<query id>), so a
+// restarted wasmstream, or a second instance with the same service id,
+// continues where the group's committed offsets are. The records of a
+// partition are processed in order, in batches, by the query's task for
+// that partition (the executor keeps one per input partition); outputs are
+// produced asynchronously through the engine's kafka.Store.
+//
+// Delivery is at-least-once: input offsets are committed only after every
+// output record produced from the records they cover is acknowledged
+// (produce, flush, then commit). The delivery interface is the seam where
+// an exactly-once implementation (a transactional producer that commits the
+// offsets inside its transaction, kgo.GroupTransactSession) plugs in.
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/wasmstream/wasmstream/engine"
+	"github.com/wasmstream/wasmstream/host/config"
+	"github.com/wasmstream/wasmstream/host/executor"
+	"github.com/wasmstream/wasmstream/host/kafka"
+)
+
+// Defaults of the options.
+const (
+	// DefaultCommitInterval is ksqlDB's ksql.streams.commit.interval.ms.
+	DefaultCommitInterval = 2 * time.Second
+	// DefaultMaxPollRecords bounds one batch (max.poll.records).
+	DefaultMaxPollRecords = 10000
+	// DefaultStopTimeout bounds the flush and commit of a clean stop.
+	DefaultStopTimeout = 30 * time.Second
+)
+
+// Options configures Run.
+type Options struct {
+	// Config is the effective configuration: connection, client tuning,
+	// ksql.service.id, commit interval, status interval. Required.
+	Config *config.Config
+	// Store is the engine's topic store: the producer every query's
+	// outputs go through. Required.
+	Store *kafka.Store
+	// Status receives a one-line status per query every
+	// Config.StatusInterval (nil or a zero interval: none).
+	Status io.Writer
+	// Counts, when the engine's processing log is wrapped by it, adds the
+	// records each query could not process to its error count.
+	Counts *CountingLog
+	// Logger receives the driver's messages (default slog.Default()).
+	Logger *slog.Logger
+	// ClientOpts are added to every consumer (a kgo logger, hooks).
+	ClientOpts []kgo.Opt
+	// StopTimeout bounds the final flush and commit (default
+	// DefaultStopTimeout).
+	StopTimeout time.Duration
+}
+
+// Run runs every persistent query of e on Kafka until ctx is done or every
+// query has stopped on an error. On ctx's end each query finishes its
+// batch, waits for its outputs to be acknowledged, commits, and leaves its
+// group. Run returns the errors of the queries that failed (nil after a
+// clean stop).
+func Run(ctx context.Context, e *engine.Engine, opts Options) error {
+	if opts.Config == nil || opts.Store == nil {
+		return errors.New("live: Config and Store are required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.StopTimeout <= 0 {
+		opts.StopTimeout = DefaultStopTimeout
+	}
+	qs := e.Queries()
+	if len(qs) == 0 {
+		return errors.New("no persistent query to run (the scripts have no CREATE ... AS SELECT or INSERT INTO ... SELECT)")
+	}
+	reset := startOffset(e.Properties(), opts.Config)
+	runs := make([]*queryRun, len(qs))
+	for i, q := range qs {
+		runs[i] = &queryRun{q: q, opts: &opts, acks: kafka.NewAcks(opts.Config), reset: reset}
+	}
+	statusDone := make(chan struct{})
+	stopStatus := make(chan struct{})
+	go func() {
+		defer close(statusDone)
+		statusLoop(stopStatus, runs, &opts)
+	}()
+	var wg sync.WaitGroup
+	errs := make([]error, len(runs))
+	for i, r := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = r.run(ctx)
+			if errs[i] != nil {
+				r.state.Store("FAILED")
+				opts.Logger.Error("query stopped", "query", r.q.ID(), "error", errs[i])
+			} else {
+				r.state.Store("STOPPED")
+			}
+		}()
+	}
+	wg.Wait()
+	close(stopStatus)
+	<-statusDone
+	writeStatus(runs, &opts) // the final figures
+	return errors.Join(errs...)
+}
+
+// startOffset is where a query starts on a partition its group has no
+// committed offset for: the session's auto.offset.reset (SET
+// 'auto.offset.reset'='earliest', as ksqlDB users write it), else the
+// configuration's, else ksqlDB's default, latest.
+func startOffset(props map[string]string, cfg *config.Config) kgo.Offset {
+	v := "latest"
+	if cfg.Consumer.AutoOffsetReset.Set {
+		v = cfg.Consumer.AutoOffsetReset.Value
+	}
+	for _, k := range []string{"auto.offset.reset", "ksql.streams.auto.offset.reset"} {
+		if s, ok := props[k]; ok && s != "" {
+			v = strings.ToLower(strings.Trim(s, "'\" "))
+		}
+	}
+	if v == "earliest" {
+		return kgo.NewOffset().AtStart()
+	}
+	return kgo.NewOffset().AtEnd()
+}
+
+// queryRun is one query on Kafka: its consumer, its acknowledgements and
+// its figures.
+type queryRun struct {
+	q     *engine.Query
+	opts  *Options
+	acks  *kafka.Acks
+	reset kgo.Offset
+
+	in    atomic.Int64
+	lag   atomic.Int64
+	state atomic.Value // string
+
+	// last processed (and, once flushed, committable) record per partition;
+	// mu guards it against the revoke callback.
+	mu       sync.Mutex
+	done     map[tp]*kgo.Record
+	lastSync time.Time
+}
+
+type tp struct {
+	topic     string
+	partition int32
+}
+
+// delivery is how a batch's outputs become durable together with the input
+// offsets they cover. atLeastOnce flushes then commits; an exactly-once
+// delivery would begin a transaction before the batch and end it with the
+// offsets inside it.
+type delivery interface {
+	// settle makes the outputs of what was processed so far durable and
+	// commits the input offsets (force: now, else when the commit interval
+	// has passed).
+	settle(ctx context.Context, force bool) error
+}
+
+func (r *queryRun) group() string { return kafka.ServiceGroup(r.opts.Config.ServiceID, r.q.ID()) }
+
+func (r *queryRun) run(ctx context.Context) error {
+	r.state.Store("STARTING")
+	r.done = map[tp]*kgo.Record{}
+	cfg := r.opts.Config
+	copts, err := kafka.ClientOpts(cfg)
+	if err != nil {
+		return err
+	}
+	copts = append(copts, kafka.ConsumerOpts(cfg)...)
+	copts = append(copts, kafka.GroupOpts(cfg)...)
+	copts = append(copts,
+		kgo.ConsumerGroup(r.group()),
+		kgo.ConsumeTopics(r.q.SourceTopics()...),
+		kgo.ConsumeStartOffset(r.reset),
+		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(),
+		kgo.OnPartitionsRevoked(r.revoked),
+		kgo.OnPartitionsLost(r.lost),
+	)
+	copts = append(copts, r.opts.ClientOpts...)
+	cl, err := kgo.NewClient(copts...)
+	if err != nil {
+		return fmt.Errorf("query %s: consumer: %w", r.q.ID(), err)
+	}
+	var d delivery = &atLeastOnce{r: r, cl: cl}
+
+	max := DefaultMaxPollRecords
+	if cfg.Consumer.MaxPollRecords.Set && cfg.Consumer.MaxPollRecords.Value > 0 {
+		max = cfg.Consumer.MaxPollRecords.Value
+	}
+	// Processing runs to the end of a batch even when ctx ends: a batch
+	// half processed could not be committed.
+	pctx := kafka.WithAcks(context.WithoutCancel(ctx), r.acks)
+	var recs []executor.Record
+	lags := map[tp]int64{}
+	r.state.Store("RUNNING")
+	var runErr error
+	for {
+		fs := cl.PollRecords(ctx, max)
+		if ctx.Err() != nil || fs.IsClientClosed() {
+			// Whatever this poll returned is not processed: it is not
+			// committed either, and the next run reads it.
+			cl.AllowRebalance()
+			break
+		}
+		if err := r.fetchErrors(fs); err != nil {
+			runErr = err
+			cl.AllowRebalance()
+			break
+		}
+		recs = recs[:0]
+		fs.EachPartition(func(p kgo.FetchTopicPartition) {
+			if len(p.Records) == 0 {
+				return
+			}
+			for _, kr := range p.Records {
+				recs = append(recs, toExecutor(kr))
+			}
+			last := p.Records[len(p.Records)-1]
+			lags[tp{p.Topic, p.Partition}] = p.HighWatermark - last.Offset - 1
+		})
+		if len(recs) > 0 {
+			r.in.Add(int64(len(recs)))
+			if err := r.q.Process(pctx, recs); err != nil {
+				runErr = err
+				cl.AllowRebalance()
+				break
+			}
+			r.mu.Lock()
+			fs.EachPartition(func(p kgo.FetchTopicPartition) {
+				if n := len(p.Records); n > 0 {
+					r.done[tp{p.Topic, p.Partition}] = p.Records[n-1]
+				}
+			})
+			r.mu.Unlock()
+			var sum int64
+			for _, l := range lags {
+				sum += l
+			}
+			r.lag.Store(sum)
+		}
+		clear(recs) // drop references to the fetched buffers
+		if err := d.settle(ctx, false); err != nil && ctx.Err() == nil {
+			runErr = err
+			cl.AllowRebalance()
+			break
+		}
+		cl.AllowRebalance()
+	}
+	// Clean stop: wait for what was produced, commit what it covers, leave
+	// the group. Nothing past a failed delivery is committed.
+	r.state.Store("STOPPING")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.StopTimeout)
+	defer cancel()
+	if err := d.settle(sctx, true); err != nil && runErr == nil {
+		runErr = err
+	}
+	cl.CloseAllowingRebalance()
+	if runErr != nil {
+		return fmt.Errorf("query %s: %w", r.q.ID(), runErr)
+	}
+	return nil
+}
+
+// fetchErrors returns the fetch errors that retrying cannot fix (missing
+// ACLs, a deleted topic), explained; the others are counted and retried by
+// the client.
+func (r *queryRun) fetchErrors(fs kgo.Fetches) error {
+	var errs []error
+	for _, fe := range fs.Errors() {
+		if errors.Is(fe.Err, context.Canceled) || errors.Is(fe.Err, kgo.ErrClientClosed) {
+			continue
+		}
+		var ke *kerr.Error
+		if errors.As(fe.Err, &ke) && ke.Retriable {
+			continue
+		}
+		res := []kafka.Resource{kafka.Topic(fe.Topic, kmsg.ACLOperationRead)}
+		if errors.Is(fe.Err, kerr.GroupAuthorizationFailed) {
+			res = []kafka.Resource{kafka.Group(r.group(), kmsg.ACLOperationRead)}
+		}
+		errs = append(errs, kafka.Explain(fe.Err, r.opts.Config, res...))
+	}
+	return errors.Join(errs...)
+}
+
+// toExecutor converts a fetched record; the slices are shared, not copied
+// (the executor does not keep them past Process).
+func toExecutor(kr *kgo.Record) executor.Record {
+	rec := executor.Record{
+		Topic:     kr.Topic,
+		Partition: kr.Partition,
+		Offset:    kr.Offset,
+		Key:       kr.Key,
+		Value:     kr.Value,
+		Timestamp: kr.Timestamp.UnixMilli(),
+	}
+	if len(kr.Headers) > 0 {
+		rec.Headers = make([]executor.Header, len(kr.Headers))
+		for i, h := range kr.Headers {
+			rec.Headers[i] = executor.Header{Key: h.Key, Value: h.Value}
+		}
+	}
+	return rec
+}
+
+// revoked commits what was processed of the revoked partitions before
+// another member takes them (rebalances happen only between batches:
+// BlockRebalanceOnPoll).
+func (r *queryRun) revoked(ctx context.Context, cl *kgo.Client, lost map[string][]int32) {
+	d := &atLeastOnce{r: r, cl: cl}
+	if err := d.settle(ctx, true); err != nil {
+		r.opts.Logger.Warn("commit before a rebalance failed; the next owner re-reads", "query", r.q.ID(), "error", err)
+	}
+	r.forget(lost)
+}
+
+// lost forgets partitions taken away without a chance to commit.
+func (r *queryRun) lost(_ context.Context, _ *kgo.Client, lost map[string][]int32) { r.forget(lost) }
+
+func (r *queryRun) forget(parts map[string][]int32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for t, ps := range parts {
+		for _, p := range ps {
+			delete(r.done, tp{t, p})
+		}
+	}
+}
+
+// atLeastOnce flushes, then commits.
+type atLeastOnce struct {
+	r  *queryRun
+	cl *kgo.Client
+}
+
+func (d *atLeastOnce) settle(ctx context.Context, force bool) error {
+	r := d.r
+	interval := DefaultCommitInterval
+	if c := r.opts.Config.Processing.CommitInterval; c.Set {
+		interval = c.Value
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.done) == 0 || (!force && time.Since(r.lastSync) < interval) {
+		return r.acks.Err()
+	}
+	if err := r.acks.Wait(ctx); err != nil {
+		return err // not committed: the records are read again
+	}
+	recs := make([]*kgo.Record, 0, len(r.done))
+	for _, kr := range r.done {
+		recs = append(recs, kr)
+	}
+	if err := d.cl.CommitRecords(ctx, recs...); err != nil {
+		return fmt.Errorf("committing offsets of group %s: %w", r.group(),
+			kafka.Explain(err, r.opts.Config, kafka.Group(r.group(), kmsg.ACLOperationRead)))
+	}
+	clear(r.done)
+	r.lastSync = time.Now()
+	return nil
+}
+
+// CountingLog is an executor.ProcessingLog that counts entries per query
+// before passing them on, so the status line shows them.
+type CountingLog struct {
+	next executor.ProcessingLog
+	mu   sync.Mutex
+	n    map[string]int64
+}
+
+// NewCountingLog counts and passes entries to next (nil: counts only).
+func NewCountingLog(next executor.ProcessingLog) *CountingLog {
+	return &CountingLog{next: next, n: map[string]int64{}}
+}
+
+// Log implements executor.ProcessingLog.
+func (c *CountingLog) Log(ctx context.Context, e executor.LogEntry) {
+	c.mu.Lock()
+	c.n[e.Query]++
+	c.mu.Unlock()
+	if c.next != nil {
+		c.next.Log(ctx, e)
+	}
+}
+
+// Count returns how many entries query logged.
+func (c *CountingLog) Count(query string) int64 {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[query]
+}
+
+func statusLoop(stop <-chan struct{}, runs []*queryRun, opts *Options) {
+	iv := opts.Config.StatusInterval
+	if opts.Status == nil || iv <= 0 {
+		<-stop
+		return
+	}
+	t := time.NewTicker(iv)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			writeStatus(runs, opts)
+		}
+	}
+}
+
+func writeStatus(runs []*queryRun, opts *Options) {
+	if opts.Status == nil || opts.Config.StatusInterval <= 0 {
+		return
+	}
+	var b strings.Builder
+	for _, r := range runs {
+		st, _ := r.state.Load().(string)
+		errs := r.acks.Errors() + opts.Counts.Count(r.q.ID())
+		fmt.Fprintf(&b, "%s %s %s: in %d, out %d, lag %d, errors %d\n",
+			time.Now().Format("15:04:05"), r.q.ID(), st, r.in.Load(), r.acks.Acked(), r.lag.Load(), errs)
+	}
+	io.WriteString(opts.Status, b.String())
+}
