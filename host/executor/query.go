@@ -378,6 +378,7 @@ type task struct {
 	meta           []rowMeta
 	rowKeys        [][]sdk.Value // per batch row, for tables only
 	keyBuf, valBuf []byte
+	pseudo         sdk.Value // the value of a pseudo-column being written
 	out            Record
 	// decoded is the index (in the current Process call) up to which
 	// records were decoded, so that records decoded again after a batch was
@@ -634,8 +635,20 @@ func (t *task) value(b binding, r *Record, m rowMeta) sdk.Value {
 // write writes the record's input columns into batch row row. It returns
 // false when the input string area is full.
 func (t *task) write(q *Query, r *Record, m rowMeta, row int) bool {
-	for col, b := range q.inputs {
-		v := t.value(b, r, m)
+	for col := range q.inputs {
+		b := &q.inputs[col]
+		// Key and value columns are read in place: copying a Value per
+		// column costs more than the rest of the write.
+		var v *sdk.Value
+		switch b.kind {
+		case bindValue:
+			v = &t.valRow[b.index]
+		case bindKey:
+			v = &t.keyRow[b.index]
+		default:
+			t.pseudo = t.value(*b, r, m)
+			v = &t.pseudo
+		}
 		if v.Null {
 			t.batch.SetNull(col, row)
 			continue
