@@ -20,6 +20,9 @@ const (
 	LogSerialization LogKind = "serialization"
 	// LogProduce: the sink refused the record.
 	LogProduce LogKind = "produce"
+	// LogLate: a record arrived after its window closed (beyond the grace
+	// period) and was not aggregated.
+	LogLate LogKind = "late"
 )
 
 // LogEntry is one processing-log entry: a record a query could not process,

@@ -404,3 +404,6 @@ func (a *Aggregation) Restore(b []byte) error {
 	}
 	return nil
 }
+
+// Result returns the value of call i of a group.
+func (a *Aggregation) Result(g *Group, i int) sdk.Value { return a.funcs[i].Result(&g.Accs[i]) }

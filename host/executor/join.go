@@ -1,0 +1,323 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/wasmstream/wasmstream/host/state"
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+// The kinds of join, by the kinds of their sources.
+const (
+	streamTable = iota + 1
+	tableTable
+	streamStream
+)
+
+// joinOp is the join operator: stream-table (the stream record looks up
+// the table as it is at that point; table updates produce nothing),
+// table-table (on the primary key; both sides update and emit) and
+// stream-stream (records within the WITHIN window of each other join;
+// both sides are buffered).
+type joinOp struct {
+	typ         string
+	kind        int
+	side        [2]int // input index of the left and right side
+	keyCol      [2]int // index of each side's join key in its input row
+	off         [2]int // where each side's columns start in opRow
+	rowtime     int    // index of ROWTIME in opRow
+	tables      [2]*state.Table
+	out         *state.Table // table-table: per key, whether a row is on the sink
+	bufs        [2]*state.JoinBuffer
+	before      int64 // stream-stream: a right record joins a left one at ts if in [ts-before, ts+after]
+	after       int64
+	grace       int64
+	eager       bool // no GRACE PERIOD: outer rows are emitted at once (legacy JoinWindows)
+	streamTime  int64
+	nextSweep   int64
+	key         [1]sdk.Value
+	emptyRow    [2][]sdk.Value
+	padScratchK []sdk.Value
+}
+
+func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
+	op := &joinOp{typ: j.Type, side: [2]int{j.Left, j.Right}, streamTime: math.MinInt64, nextSweep: math.MinInt64}
+	names := [2]string{j.LeftKey, j.RightKey}
+	for s := range 2 {
+		pi := p.inputs[op.side[s]]
+		op.keyCol[s] = indexOf(pi.cols, names[s])
+		if op.keyCol[s] < 0 {
+			return nil, fmt.Errorf("query %s: join key %s is not an output of input %d", q.id, names[s], op.side[s])
+		}
+		op.off[s] = len(p.opCols)
+		p.opCols = append(p.opCols, pi.cols...)
+		op.emptyRow[s] = make([]sdk.Value, len(pi.cols))
+		for i, c := range pi.cols {
+			op.emptyRow[s][i] = sdk.Null(c.Type)
+		}
+	}
+	op.rowtime = len(p.opCols)
+	p.opCols = append(p.opCols, sdk.Column{Name: "ROWTIME", Type: sdk.TypeBigInt})
+	ls, rs := p.inputs[j.Left].stream, p.inputs[j.Right].stream
+	switch {
+	case ls && rs:
+		if j.Within == nil {
+			return nil, fmt.Errorf("query %s: a stream-stream join needs a WITHIN clause", q.id)
+		}
+		op.kind = streamStream
+		op.before, op.after = j.Within.BeforeMs, j.Within.AfterMs
+		op.grace = j.Within.GraceMs
+		if op.grace < 0 {
+			// Legacy JoinWindows.of(before).after(after): 24 hours minus
+			// the window size, and NULL-padded rows at once.
+			op.eager = true
+			op.grace = max(24*60*60*1000-op.before-op.after, 0)
+		}
+		retention := op.before + op.after + op.grace
+		op.bufs = [2]*state.JoinBuffer{state.NewJoinBuffer(retention), state.NewJoinBuffer(retention)}
+	case ls && !rs:
+		op.kind = streamTable
+		if j.Type != sdk.JoinInner && j.Type != sdk.JoinLeft {
+			return nil, fmt.Errorf("query %s: %w: a %s join of a stream and a table", q.id, ErrNotSupported, j.Type)
+		}
+		op.tables[1] = state.NewTable()
+	case !ls && !rs:
+		op.kind = tableTable
+		op.tables = [2]*state.Table{state.NewTable(), state.NewTable()}
+		op.out = state.NewTable()
+	default:
+		return nil, fmt.Errorf("query %s: %w: a table joined with a stream (put the stream first)", q.id, ErrNotSupported)
+	}
+	return op, nil
+}
+
+// joinKey returns the join key of a row: the source key of a table (its
+// primary key, available for deletions too), else the key column. INT keys
+// compare as BIGINT so that INT and BIGINT sides match.
+func (op *joinOp) joinKey(p *pipeline, s int, srcKey []sdk.Value, table bool) sdk.Value {
+	var v sdk.Value
+	if table && len(srcKey) == 1 {
+		v = srcKey[0]
+	} else {
+		v = p.inputs[op.side[s]].row[op.keyCol[s]]
+	}
+	if v.Type == sdk.TypeInt {
+		v.Type = sdk.TypeBigInt
+	}
+	return v
+}
+
+// process handles one row of input in.
+func (op *joinOp) process(ctx context.Context, q *Query, p *pipeline, in int, rec *Record, m rowMeta, srcKey []sdk.Value, deleted bool) error {
+	s := 0
+	if in == op.side[1] {
+		s = 1
+	}
+	pi := p.inputs[in]
+	op.key[0] = op.joinKey(p, s, srcKey, !pi.stream)
+	ts := m.rowtime
+	if op.key[0].Null {
+		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
+			Reason: "the join key is NULL; the record does not join"})
+		return nil
+	}
+	switch op.kind {
+	case streamTable:
+		if s == 1 {
+			if deleted {
+				op.tables[1].Delete(op.key[:])
+			} else {
+				op.tables[1].Put(op.key[:], pi.row, ts)
+			}
+			return nil
+		}
+		r := op.tables[1].Get(op.key[:])
+		if r == nil && op.typ == sdk.JoinInner {
+			return nil
+		}
+		op.fill(p, 0, pi.row)
+		if r != nil {
+			op.fill(p, 1, r.Cols)
+		} else {
+			op.fill(p, 1, nil)
+		}
+		p.opRow[op.rowtime] = sdk.BigInt(ts)
+		return p.emit(ctx, q, rec, ts, winBounds{}, false, op.key[:], nil)
+	case tableTable:
+		return op.tableTable(ctx, q, p, s, pi, rec, ts, deleted)
+	}
+	return op.streamStream(ctx, q, p, s, pi, rec, ts)
+}
+
+// fill copies one side's columns into the operator row (NULLs for nil).
+func (op *joinOp) fill(p *pipeline, s int, cols []sdk.Value) {
+	if cols == nil {
+		cols = op.emptyRow[s]
+	}
+	copy(p.opRow[op.off[s]:], cols)
+}
+
+// tableTable applies an update of side s and emits what Kafka Streams'
+// KTable-KTable join processors forward.
+func (op *joinOp) tableTable(ctx context.Context, q *Query, p *pipeline, s int, pi *pipeInput, rec *Record, ts int64, deleted bool) error {
+	this, other := op.tables[s], op.tables[1-s]
+	if deleted {
+		this.Delete(op.key[:])
+	} else {
+		this.Put(op.key[:], pi.row, ts)
+	}
+	o := other.Get(op.key[:])
+	// Whether the side that changed must find the other side to forward:
+	// an inner join needs both; a LEFT join forwards left changes always
+	// and right changes only when the left row exists; RIGHT mirrors
+	// LEFT; FULL forwards everything.
+	switch op.typ {
+	case sdk.JoinInner:
+		if o == nil {
+			return nil
+		}
+	case sdk.JoinLeft:
+		if s == 1 && o == nil {
+			return nil
+		}
+	case sdk.JoinRight:
+		if s == 0 && o == nil {
+			return nil
+		}
+	}
+	var rows [2]*state.Row
+	rows[1-s] = o
+	if !deleted {
+		rows[s] = this.Get(op.key[:])
+	}
+	present := false
+	switch op.typ {
+	case sdk.JoinInner:
+		present = rows[0] != nil && rows[1] != nil
+	case sdk.JoinLeft:
+		present = rows[0] != nil
+	case sdk.JoinRight:
+		present = rows[1] != nil
+	default:
+		present = rows[0] != nil || rows[1] != nil
+	}
+	flag := op.out.Get(op.key[:])
+	if flag == nil {
+		flag = op.out.Put(op.key[:], nil, ts)
+	}
+	outTS := ts
+	if o != nil {
+		outTS = max(ts, o.TS)
+	}
+	if !present {
+		return p.emit(ctx, q, rec, outTS, winBounds{}, true, op.key[:], &flag.Emitted)
+	}
+	for side := range 2 {
+		if rows[side] != nil {
+			op.fill(p, side, rows[side].Cols)
+		} else {
+			op.fill(p, side, nil)
+		}
+	}
+	p.opRow[op.rowtime] = sdk.BigInt(outTS)
+	return p.emit(ctx, q, rec, outTS, winBounds{}, false, op.key[:], &flag.Emitted)
+}
+
+// streamStream joins a record of side s with the buffered records of the
+// other side within the window, as Kafka Streams' KStreamKStreamJoin.
+func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int, pi *pipeInput, rec *Record, ts int64) error {
+	op.streamTime = max(op.streamTime, ts)
+	// For the left side, right records in [ts-before, ts+after] match;
+	// for the right side the window is mirrored.
+	from, to := ts-op.before, ts+op.after
+	if s == 1 {
+		from, to = ts-op.after, ts+op.before
+	}
+	if op.streamTime-op.bufs[s].Retention > ts {
+		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogLate, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
+			Reason: fmt.Sprintf("late record: timestamp %d is beyond the join window's grace period (stream time %d)", ts, op.streamTime)})
+		return nil
+	}
+	if !op.eager {
+		if err := op.emitClosed(ctx, q, p, rec); err != nil {
+			return err
+		}
+	}
+	self := op.bufs[s].Add(op.key[:], pi.row, ts)
+	matched := false
+	err := op.bufs[1-s].Range(op.key[:], max(from, 0), max(to, 0), func(o *state.Buffered) error {
+		matched = true
+		o.Matched = true
+		op.fill(p, s, pi.row)
+		op.fill(p, 1-s, o.Cols)
+		outTS := max(ts, o.TS)
+		p.opRow[op.rowtime] = sdk.BigInt(outTS)
+		return p.emit(ctx, q, rec, outTS, winBounds{}, false, op.key[:], nil)
+	})
+	if err != nil {
+		return err
+	}
+	self.Matched = matched
+	if !matched && op.pads(s) {
+		if op.eager || to+op.grace < op.streamTime {
+			self.Padded = true
+			if err := op.emitPadded(ctx, q, p, rec, s, self); err != nil {
+				return err
+			}
+		}
+	}
+	if op.streamTime >= op.nextSweep {
+		op.bufs[0].Expire(op.streamTime)
+		op.bufs[1].Expire(op.streamTime)
+		op.nextSweep = op.streamTime + max(min(op.bufs[0].Retention/4, 60_000), 1)
+	}
+	return nil
+}
+
+// pads says whether an unmatched record of side s yields a NULL-padded row.
+func (op *joinOp) pads(s int) bool {
+	switch op.typ {
+	case sdk.JoinFull:
+		return true
+	case sdk.JoinLeft:
+		return s == 0
+	case sdk.JoinRight:
+		return s == 1
+	}
+	return false
+}
+
+func (op *joinOp) emitPadded(ctx context.Context, q *Query, p *pipeline, rec *Record, s int, b *state.Buffered) error {
+	op.fill(p, s, b.Cols)
+	op.fill(p, 1-s, nil)
+	p.opRow[op.rowtime] = sdk.BigInt(b.TS)
+	op.padScratchK = append(op.padScratchK[:0], b.Key...)
+	return p.emit(ctx, q, rec, b.TS, winBounds{}, false, op.padScratchK, nil)
+}
+
+// emitClosed emits the NULL-padded rows of unmatched records whose window
+// closed (with a GRACE PERIOD, Kafka Streams holds them until then).
+func (op *joinOp) emitClosed(ctx context.Context, q *Query, p *pipeline, rec *Record) error {
+	for s := range 2 {
+		if !op.pads(s) {
+			continue
+		}
+		ext := op.after
+		if s == 1 {
+			ext = op.before
+		}
+		err := op.bufs[s].Each(func(b *state.Buffered) error {
+			if b.Matched || b.Padded || b.TS+ext+op.grace >= op.streamTime {
+				return nil
+			}
+			b.Padded = true
+			return op.emitPadded(ctx, q, p, rec, s, b)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
