@@ -24,6 +24,11 @@ type exprChecker struct {
 	scope  *Scope
 	clause string // SELECT, WHERE, PARTITION BY, VALUES: names the clause in errors
 	props  Properties
+	// subst, when set, is asked first about every expression: a stateful
+	// query's final stage reads GROUP BY values, aggregate results and join
+	// keys that the host operator computed, in place of the expressions the
+	// query wrote.
+	subst func(ast.Expr) (plan.Expr, *Error, bool)
 }
 
 // typeErr is an error ksqlDB's expression type manager would report.
@@ -92,6 +97,11 @@ func convertConst(v sdk.Value, t sdk.Type) (sdk.Value, bool) {
 
 // check types e.
 func (c *exprChecker) check(e ast.Expr) (plan.Expr, *Error) {
+	if c.subst != nil && e != nil {
+		if p, err, ok := c.subst(e); ok {
+			return p, err
+		}
+	}
 	switch x := e.(type) {
 	case *ast.Literal:
 		return literal(x)

@@ -21,7 +21,10 @@ func FormatPlan(q *plan.Query) string {
 		fmt.Fprintf(&b, "source %s\n", FormatSource(&s))
 	}
 	fmt.Fprintf(&b, "sink %s\n", FormatSource(&q.Sink))
-	for _, st := range q.Stages {
+	for i, st := range q.Stages {
+		if i == q.Pipeline.Final && q.Pipeline.Operator != nil {
+			b.WriteString(FormatOperator(q.Pipeline.Operator))
+		}
 		fmt.Fprintf(&b, "%s(", st.Export)
 		for i, c := range st.Inputs {
 			if i > 0 {
@@ -43,6 +46,37 @@ func FormatPlan(q *plan.Query) string {
 			}
 			fmt.Fprintf(&b, "  %s %s%s = %s\n", o.Name, o.Expr.Type(), key, FormatExpr(o.Expr))
 		}
+	}
+	return b.String()
+}
+
+// FormatOperator renders a host operator on one line (two for a join's
+// window), as FormatPlan shows it between the input and final stages.
+func FormatOperator(op *sdk.Operator) string {
+	var b strings.Builder
+	if a := op.Aggregate; a != nil {
+		fmt.Fprintf(&b, "aggregate by [%s]", strings.Join(a.GroupBy, ", "))
+		for _, c := range a.Calls {
+			fmt.Fprintf(&b, " %s(%s)->%s %s", c.Func, strings.Join(c.Args, ", "), c.Result.Name, c.Result.Type)
+		}
+		if w := a.Window; w != nil {
+			fmt.Fprintf(&b, " window %s size=%d", w.Type, w.SizeMs)
+			if w.AdvanceMs != 0 {
+				fmt.Fprintf(&b, " advance=%d", w.AdvanceMs)
+			}
+			fmt.Fprintf(&b, " grace=%d retention=%d", w.GraceMs, w.RetentionMs)
+		}
+		if a.EmitFinal {
+			b.WriteString(" emit=final")
+		}
+		b.WriteString("\n")
+	}
+	if j := op.Join; j != nil {
+		fmt.Fprintf(&b, "join %s input%d.%s = input%d.%s", j.Type, j.Left, j.LeftKey, j.Right, j.RightKey)
+		if w := j.Within; w != nil {
+			fmt.Fprintf(&b, " within before=%d after=%d grace=%d", w.BeforeMs, w.AfterMs, w.GraceMs)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"fmt"
+
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
 	"github.com/wasmstream/wasmstream/sql2wasm/plan"
@@ -19,6 +21,22 @@ type queryAnalysis struct {
 	partition *partitionBy // nil without PARTITION BY
 	keys      []outColumn  // the sink's key columns, in order
 	values    []outColumn  // the sink's value columns, in order
+
+	// resultKind is what the query produces: a stream or a table.
+	resultKind sdk.SourceKind
+
+	// A stateful query (aggregation, join) has a host operator between its
+	// input stages (one per source) and a final stage over the operator's
+	// output rows, whose outputs are keys and values.
+	agg         *aggregation
+	join        *joinAnalysis
+	sources     []*sdk.Source // the sources, in pipeline order (a join's two)
+	inputStages []*plan.Stage
+	operator    *sdk.Operator
+	finalScope  *Scope
+	finalFilter plan.Expr
+	// sinkWindow is the sink's window when the query makes one.
+	sinkWindow *sdk.KeyWindow
 }
 
 // outColumn is one column the query writes.
@@ -35,16 +53,29 @@ func (a *Analyzer) analyzeSelect(sel *ast.Select, sinkName string) (*queryAnalys
 	if err := unsupportedClauses(sel); err != nil {
 		return nil, err
 	}
+	if j, ok := sel.From.(*ast.Join); ok {
+		return a.analyzeJoin(sel, j, sinkName)
+	}
 	ref := sel.From.(*ast.SourceRef)
 	src := a.cat.get(ref.Name.Name)
 	if src == nil {
 		return nil, errorf(ref.Name.Pos(), "Source `%s` does not exist.", ref.Name.Name)
 	}
+	if src.Kind == sdk.Table && src.Window != nil {
+		return nil, errorf(ref.Name.Pos(), "KSQL does not support persistent queries on windowed tables.")
+	}
 	alias := ""
 	if ref.Alias != nil {
 		alias = ref.Alias.Name
 	}
-	q := &queryAnalysis{a: a, sel: sel, src: src, scope: newScope(src, alias), sinkName: sinkName}
+	q := &queryAnalysis{a: a, sel: sel, src: src, scope: newScope(src, alias), sinkName: sinkName, resultKind: src.Kind}
+	q.sources = []*sdk.Source{src}
+	if isAggregation(sel) {
+		if err := q.aggregate(); err != nil {
+			return nil, err
+		}
+		return q, nil
+	}
 	if err := q.resolveNames(); err != nil {
 		return nil, err
 	}
@@ -60,28 +91,14 @@ func (a *Analyzer) analyzeSelect(sel *ast.Select, sinkName string) (*queryAnalys
 	return q, nil
 }
 
-// unsupportedClauses rejects what the stateless core does not do yet.
+// unsupportedClauses rejects what wasmstream does not do yet.
 func unsupportedClauses(sel *ast.Select) *Error {
-	if j, ok := sel.From.(*ast.Join); ok {
-		return notSupported(j.JoinPos, "JOIN")
-	}
-	if _, ok := sel.From.(*ast.SourceRef); !ok {
+	switch sel.From.(type) {
+	case *ast.Join, *ast.SourceRef:
+	default:
 		return notSupported(sel.Pos(), "this FROM clause")
 	}
-	switch {
-	case sel.Window != nil:
-		return notSupported(sel.Window.Pos(), "WINDOW")
-	case sel.GroupBy != nil:
-		pos := sel.Pos()
-		if len(sel.GroupBy) > 0 {
-			pos = sel.GroupBy[0].Pos()
-		}
-		return notSupported(pos, "GROUP BY")
-	case sel.Having != nil:
-		return notSupported(sel.Having.Pos(), "HAVING")
-	case sel.Emit == ast.EmitFinal:
-		return notSupported(sel.EmitPos, "EMIT FINAL")
-	case sel.Limit != nil:
+	if sel.Limit != nil {
 		return notSupported(sel.Limit.Pos(), "LIMIT in a persistent query")
 	}
 	return nil
@@ -229,9 +246,28 @@ func (q *queryAnalysis) resultColumns() []sdk.Column {
 	return out
 }
 
-// buildPlan assembles the plan of a single-source stateless query: one
-// stage that filters and projects.
+// buildPlan assembles the plan: for a stateless query one stage that
+// filters and projects; for a stateful one an input stage per source, the
+// host operator and the final stage that computes outs.
 func (q *queryAnalysis) buildPlan(id, kind, sql string, sink sdk.Source, outs []plan.Output) *plan.Query {
+	if q.operator != nil {
+		pq := &plan.Query{ID: id, Kind: kind, SQL: sql, Sink: sink}
+		for i, st := range q.inputStages {
+			st.Export = fmt.Sprintf("stage_%d", i)
+			pq.Stages = append(pq.Stages, st)
+			pq.Sources = append(pq.Sources, copySource(q.sources[i]))
+			pq.Pipeline.Inputs = append(pq.Pipeline.Inputs, sdk.InputStep{Source: i, Stage: i})
+		}
+		pq.Stages = append(pq.Stages, &plan.Stage{
+			Export:  fmt.Sprintf("stage_%d", len(q.inputStages)),
+			Inputs:  q.finalScope.finish(),
+			Filter:  q.finalFilter,
+			Outputs: outs,
+		})
+		pq.Pipeline.Operator = q.operator
+		pq.Pipeline.Final = len(q.inputStages)
+		return pq
+	}
 	inputs := q.scope.finish()
 	return &plan.Query{
 		ID:      id,
@@ -272,9 +308,9 @@ func (a *Analyzer) createAsSelect(s *ast.CreateAsSelect, sql string) (*Result, *
 	if err != nil {
 		return nil, err
 	}
-	if q.src.Kind != kind {
+	if q.resultKind != kind {
 		return nil, errorf(s.Pos(), "Invalid result type. Your SELECT query produces a %s. "+
-			"Please use CREATE %s AS SELECT statement instead.", q.src.Kind, q.src.Kind)
+			"Please use CREATE %s AS SELECT statement instead.", q.resultKind, q.resultKind)
 	}
 	sink, err := a.buildSink(s.Name, kind, with, q)
 	if err != nil {
@@ -321,7 +357,7 @@ func (a *Analyzer) insertInto(s *ast.InsertInto, sql string) (*Result, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	if q.src.Kind != sdk.Stream {
+	if q.resultKind != sdk.Stream {
 		return nil, errorf(s.Pos(), "Incompatible data sink and query result. Data sink (%s) type is KSTREAM but select query result is KTABLE.", target.Name)
 	}
 	result := q.resultColumns()

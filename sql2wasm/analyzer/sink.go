@@ -48,7 +48,7 @@ func (a *Analyzer) buildSink(name *ast.Ident, kind sdk.SourceKind, with withProp
 		keyF = sdk.FormatNone
 	case !explicitKey:
 		keyF = src.KeyFormat
-		if q.partition != nil {
+		if q.partition != nil || (q.agg != nil && keyF == sdk.FormatNone) {
 			keyF = sanitizeKeyFormat(keyF, keys)
 		}
 	}
@@ -100,7 +100,11 @@ func (a *Analyzer) buildSink(name *ast.Ident, kind sdk.SourceKind, with withProp
 	if err := timestampColumn(&sink, with, cols); err != nil {
 		return sdk.Source{}, err
 	}
-	if src.Window != nil && q.partition == nil {
+	switch {
+	case q.sinkWindow != nil:
+		w := *q.sinkWindow
+		sink.Window = &w
+	case src.Window != nil && q.partition == nil && q.operator == nil:
 		w := *src.Window
 		sink.Window = &w
 	}
