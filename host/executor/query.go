@@ -104,7 +104,6 @@ type Query struct {
 	windowIn, windowSink *sdk.KeyWindow
 
 	instances InstanceFactory
-	pipe      *pipeline // the stateful path, nil for a stateless query
 	out       Sink
 	log       ProcessingLog
 	tasks     map[taskKey]*task
@@ -127,11 +126,11 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 	if cfg.Sink == nil {
 		return nil, fmt.Errorf("query %s: no sink", man.QueryID)
 	}
-	if needsPipeline(man) {
-		return newStatefulQuery(cfg)
-	}
 	if len(man.Sources) != 1 || len(man.Pipeline.Inputs) != 1 {
-		return nil, fmt.Errorf("query %s: %w: a query of %d sources without a join", man.QueryID, ErrNotSupported, len(man.Sources))
+		return nil, fmt.Errorf("query %s: %w: queries with %d sources (joins)", man.QueryID, ErrNotSupported, len(man.Sources))
+	}
+	if man.Pipeline.Final >= 0 {
+		return nil, fmt.Errorf("query %s: %w: host operators (aggregations, joins)", man.QueryID, ErrNotSupported)
 	}
 	q := &Query{
 		id:        man.QueryID,
@@ -294,9 +293,6 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 	if q.err != nil {
 		return q.err
 	}
-	if q.pipe != nil {
-		return q.processPipeline(ctx, recs)
-	}
 	for start := 0; start < len(recs); {
 		end := start + 1
 		for end < len(recs) && recs[end].Topic == recs[start].Topic && recs[end].Partition == recs[start].Partition {
@@ -325,9 +321,6 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 // Close releases the query's module instances.
 func (q *Query) Close(ctx context.Context) error {
 	var errs []error
-	if q.pipe != nil {
-		errs = append(errs, q.pipe.close(ctx))
-	}
 	for k, t := range q.tasks {
 		if t.inst != nil {
 			errs = append(errs, t.inst.Close(ctx))
@@ -391,6 +384,8 @@ type task struct {
 	// records were decoded, so that records decoded again after a batch was
 	// cut (full heap) are not logged twice.
 	decoded int
+	// fresh: the record being decoded was not decoded before (log it).
+	fresh bool
 }
 
 // rowMeta is what the host remembers of a batch row.
@@ -514,7 +509,7 @@ func (t *task) logDrop(ctx context.Context, q *Query, recs []Record, i int, kind
 // logDecode logs a record dropped while decoding, unless it was logged
 // already: records after a heap-full cut are decoded again.
 func (t *task) logDecode(ctx context.Context, q *Query, recs []Record, i int, kind LogKind, reason string) {
-	if i < t.decoded {
+	if !t.fresh {
 		return
 	}
 	t.logDrop(ctx, q, recs, i, kind, reason)
@@ -525,11 +520,12 @@ func (t *task) logDecode(ctx context.Context, q *Query, recs []Record, i int, ki
 // not decode, an invalid timestamp).
 func (t *task) decode(ctx context.Context, q *Query, recs []Record, i int) (rowMeta, bool) {
 	r := &recs[i]
-	defer func() {
-		if i >= t.decoded {
-			t.decoded = i + 1
-		}
-	}()
+	// Record i counts as decoded (and logged) from here on; a defer would
+	// cost more than the rest of this function's bookkeeping.
+	t.fresh = i >= t.decoded
+	if t.fresh {
+		t.decoded = i + 1
+	}
 	m := rowMeta{rowtime: r.Timestamp}
 	key := r.Key
 	if q.table && key == nil {

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"unsafe"
 
 	"github.com/wasmstream/wasmstream/runtime"
 	"github.com/wasmstream/wasmstream/sdk"
@@ -44,10 +45,10 @@ func (r runtimeBatch) SetInt(col, row int, v int64)      { r.b.SetInt64(col, row
 func (r runtimeBatch) SetDouble(col, row int, v float64) { r.b.SetFloat64(col, row, v) }
 func (r runtimeBatch) Sel(row int) byte                  { return r.b.Sel(row) }
 
-// SetString goes through SetValue, which copies a Go string into the batch
-// without converting it to a byte slice first.
+// SetString hands the string's bytes to the batch without copying them
+// first: the batch only reads them, copying them into linear memory.
 func (r runtimeBatch) SetString(col, row int, s string) bool {
-	return r.b.SetValue(col, row, sdk.Value{Type: sdk.TypeString, S: s})
+	return r.b.SetString(col, row, unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 func (r runtimeBatch) Run(_ context.Context, rows int, offset int64) (int32, int, error) {
