@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,8 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/wasmstream/wasmstream/host/broker"
 	"github.com/wasmstream/wasmstream/host/config"
@@ -25,6 +28,14 @@ const DefaultBrokerListen = "127.0.0.1:9092"
 // `wasmstream broker` and `wasmstream run` without bootstrap servers use the
 // same one, so they share users, certificates and topics.
 func embeddedBrokerDir(stateDir string) string { return filepath.Join(stateDir, "broker") }
+
+// servicePrefixes are the resource name prefixes the service user owns:
+// its consumer groups and internal topics are named under
+// _confluent-ksql-<service id> (see kafka.ServiceGroup), its own topics
+// under the service id.
+func servicePrefixes(serviceID string) []string {
+	return []string{"_confluent-ksql-" + serviceID, serviceID}
+}
 
 // stringList is a repeatable flag whose values may also be comma-separated.
 type stringList []string
@@ -90,6 +101,7 @@ func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		StateDir:   embeddedBrokerDir(cfg.StateDir),
 		Listen:     *listen,
 		ServiceID:  cfg.ServiceID,
+		Prefixes:   servicePrefixes(cfg.ServiceID),
 		Topics:     topics,
 		Partitions: *partitions,
 		DisableTLS: *plaintext,
@@ -136,10 +148,7 @@ func printBrokerInfo(w io.Writer, b *broker.Broker, opts broker.Options) {
 		case broker.ServiceUser:
 			prefixes := opts.Prefixes
 			if len(prefixes) == 0 {
-				prefixes = []string{opts.ServiceID}
-				if opts.ServiceID == "" {
-					prefixes = []string{"default_"}
-				}
+				prefixes = []string{cmp.Or(opts.ServiceID, "default_")}
 			}
 			what := fmt.Sprintf("topics, groups and transactional ids starting with %s", strings.Join(quoteAll(prefixes), ", "))
 			if len(opts.Topics) > 0 {
@@ -147,13 +156,41 @@ func printBrokerInfo(w io.Writer, b *broker.Broker, opts broker.Options) {
 			}
 			fmt.Fprintf(w, "    %-12s least privilege, what wasmstream runs as: %s\n", u, what)
 		default:
-			fmt.Fprintf(w, "    %-12s\n", u)
+			fmt.Fprintf(w, "    %-12s %s\n", u, describeUser(u, opts.Users))
 		}
 	}
 	fmt.Fprintln(w, "Connect")
 	fmt.Fprintf(w, "  kcat          kcat -F %s -L\n", b.KcatConfigFile(broker.AdminUser))
 	fmt.Fprintf(w, "  Java clients  kafka-topics --bootstrap-server %s --command-config %s --list\n", b.Addrs()[0], b.ClientPropertiesFile(broker.AdminUser))
 	fmt.Fprintf(w, "  wasmstream    wasmstream run --config %s QUERIES.sql\n", b.ClientPropertiesFile(broker.ServiceUser))
+}
+
+// describeUser summarizes what a user of opts.Users is allowed.
+func describeUser(name string, users []broker.User) string {
+	for _, u := range users {
+		if u.Name != name {
+			continue
+		}
+		if u.Superuser {
+			return "superuser"
+		}
+		var grants []string
+		for _, a := range u.ACLs {
+			what := a.Operation.String() + " " + strings.ToLower(a.ResourceType.String()) + " " + a.Name
+			if a.Pattern == kmsg.ACLResourcePatternTypePrefixed {
+				what += "*"
+			}
+			if a.Deny {
+				what = "not " + what
+			}
+			grants = append(grants, what)
+		}
+		if len(grants) == 0 {
+			return "no ACLs: may do nothing"
+		}
+		return "may only " + strings.Join(grants, ", ")
+	}
+	return ""
 }
 
 func quoteAll(ss []string) []string {

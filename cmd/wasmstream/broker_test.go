@@ -109,7 +109,7 @@ func TestBrokerCommand(t *testing.T) {
 	if addr == nil || kcatFile == nil || svcProps == nil {
 		t.Fatalf("output lacks the address, the kcat file or the client properties:\n%s", out)
 	}
-	for _, want := range []string{"SASL_SSL", "CA certificate", filepath.Join(state, "broker"), "admin", "wasmstream", `"default_"`, "orders, payments"} {
+	for _, want := range []string{"SASL_SSL", "CA certificate", filepath.Join(state, "broker"), "admin", "wasmstream", `"_confluent-ksql-default_", "default_"`, "orders, payments"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
