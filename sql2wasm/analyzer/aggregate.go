@@ -260,6 +260,9 @@ func (q *queryAnalysis) aggregate() *Error {
 	for _, g := range sel.GroupBy {
 		ag.groupBy = append(ag.groupBy, groupKey{ast: g, canon: q.canonical(g)})
 	}
+	if sel.GroupBy != nil && len(calls) == 0 {
+		return errorf(sel.GroupBy[0].Pos(), "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
+	}
 	items := q.aggregateItems()
 	if err := q.checkCovered(items, windowed); err != nil {
 		return err
@@ -271,9 +274,6 @@ func (q *queryAnalysis) aggregate() *Error {
 		}
 		return errorf(sel.Pos(), "CREATE TABLE AS SELECT statement does not support aggregate function [%s] without a GROUP BY clause.",
 			strings.Join(texts, ", "))
-	}
-	if len(calls) == 0 {
-		return errorf(sel.GroupBy[0].Pos(), "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
 	}
 	if q.src.ValueFormat == sdk.FormatKafka {
 		return errorf(sel.From.Pos(), "Source(s) %s are using the 'KAFKA' value format. This format does not yet support GROUP BY.", q.src.Name)
@@ -289,6 +289,13 @@ func (q *queryAnalysis) aggregate() *Error {
 	}
 	if err := q.tableAggregates(); err != nil {
 		return err
+	}
+	for _, c := range ag.calls {
+		if c.fn == sdk.AggAvg && q.src.ValueFormat == sdk.FormatDelimited {
+			// ksqlDB keeps AVG's running sum and count as a STRUCT in the
+			// source's value format.
+			return errorf(c.call.Pos(), "One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.")
+		}
 	}
 	if windowed {
 		w, err := windowSpec(sel.Window)

@@ -232,3 +232,111 @@ func TestCorpusStatelessCore(t *testing.T) {
 		t.Errorf("negative variants with ksqlDB's message: %d, floor %d", msgMatch, floorMessage)
 	}
 }
+
+// statefulFiles are the files of the stateful capability: aggregation,
+// windows and joins.
+var statefulFiles = []string{
+	"group-by", "having", "count", "sum", "average", "average-udaf", "tumbling-windows",
+	"hopping-windows", "session-windows", "window-bounds", "windowed-source", "table", "joins",
+	"stream-table-join", "table-table-join",
+}
+
+// Floor for TestCorpusStateful: stateful statements (GROUP BY, WINDOW,
+// JOIN) of positive variants that analyze.
+const floorStatefulAnalyzed = 0
+
+// statefulStmt matches a statement that needs a host operator.
+var statefulStmt = regexp.MustCompile(`(?is)\bSELECT\b.*\b(GROUP\s+BY|JOIN|WINDOW)\b`)
+
+// TestCorpusStateful runs the analyzer over the stateful files of ksqlDB's
+// conformance tests and reports how many stateful statements analyze, how
+// many are refused as "not supported yet" (grouped by feature) and how the
+// negative tests fare.
+func TestCorpusStateful(t *testing.T) {
+	variants := loadCorpus(t, statefulFiles)
+	var stateful, analyzed, positive, posPass, negative, rejectedLast, msgMatch, skipped int
+	notYet := map[string]int{}
+	other := map[string][]string{}
+	var missed []string
+	for _, v := range variants {
+		all := strings.Join(v.statements, "\n")
+		if testOnlyUDF.MatchString(all) || registryFormat.MatchString(all) {
+			skipped++
+			continue
+		}
+		a := New(v.props)
+		id := v.file + " - " + v.name
+		var failAt = -1
+		var failErr error
+		for i, s := range v.statements {
+			isStateful := statefulStmt.MatchString(s)
+			stmt, err := parser.ParseStatement("", s)
+			if err == nil {
+				_, err = a.AnalyzeAndCommit(stmt, s)
+			}
+			if isStateful && v.expected == nil {
+				stateful++
+				if err == nil {
+					analyzed++
+				} else if msg := err.Error(); strings.HasPrefix(msg, "not supported yet: ") {
+					notYet[strings.SplitN(msg, "\n", 2)[0]]++
+				} else {
+					msg = strings.SplitN(msg, "\n", 2)[0]
+					other[msg] = append(other[msg], id)
+				}
+			}
+			if err != nil {
+				failAt, failErr = i, err
+				break
+			}
+		}
+		if v.expected == nil {
+			positive++
+			if failErr == nil {
+				posPass++
+			}
+			continue
+		}
+		negative++
+		switch {
+		case failErr == nil:
+			missed = append(missed, id+": accepted, want "+v.expected.Message)
+		case failAt < len(v.statements)-1:
+			missed = append(missed, fmt.Sprintf("%s: rejected statement %d of %d: %v", id, failAt+1, len(v.statements), failErr))
+		default:
+			rejectedLast++
+			if strings.Contains(failErr.Error(), v.expected.Message) {
+				msgMatch++
+			} else {
+				missed = append(missed, fmt.Sprintf("%s: message %q, ksqlDB says %q", id, failErr, v.expected.Message))
+			}
+		}
+	}
+	t.Logf("stateful: %d variants, %d skipped (schema-registry formats or ksqlDB test-only UDFs)", len(variants), skipped)
+	t.Logf("stateful statements of positive variants: %d of %d analyze", analyzed, stateful)
+	t.Logf("positive variants: %d of %d analyze completely", posPass, positive)
+	t.Logf("negative: %d of %d rejected at the last statement (%d with ksqlDB's message)", rejectedLast, negative, msgMatch)
+	for _, m := range sortedKeys(notYet) {
+		t.Logf("%3d x %s", notYet[m], m)
+	}
+	for _, m := range sortedKeys(other) {
+		t.Logf("%3d x %s\n\t%s", len(other[m]), m, strings.Join(other[m], "\n\t"))
+	}
+	if testing.Verbose() {
+		for _, m := range missed {
+			t.Logf("negative: %s", m)
+		}
+	}
+	if analyzed < floorStatefulAnalyzed {
+		t.Errorf("stateful statements analyzed: %d, floor %d", analyzed, floorStatefulAnalyzed)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
