@@ -104,6 +104,7 @@ type Query struct {
 	windowIn, windowSink *sdk.KeyWindow
 
 	instances InstanceFactory
+	pipe      *pipeline // the stateful path (pipeline.go), nil for a stateless query
 	out       Sink
 	log       ProcessingLog
 	tasks     map[taskKey]*task
@@ -126,11 +127,11 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 	if cfg.Sink == nil {
 		return nil, fmt.Errorf("query %s: no sink", man.QueryID)
 	}
-	if len(man.Sources) != 1 || len(man.Pipeline.Inputs) != 1 {
-		return nil, fmt.Errorf("query %s: %w: queries with %d sources (joins)", man.QueryID, ErrNotSupported, len(man.Sources))
+	if needsPipeline(man) {
+		return newStatefulQuery(cfg) // pipeline.go
 	}
-	if man.Pipeline.Final >= 0 {
-		return nil, fmt.Errorf("query %s: %w: host operators (aggregations, joins)", man.QueryID, ErrNotSupported)
+	if len(man.Sources) != 1 || len(man.Pipeline.Inputs) != 1 {
+		return nil, fmt.Errorf("query %s: %w: a query of %d sources without a join", man.QueryID, ErrNotSupported, len(man.Sources))
 	}
 	q := &Query{
 		id:        man.QueryID,
@@ -293,6 +294,9 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 	if q.err != nil {
 		return q.err
 	}
+	if q.pipe != nil {
+		return q.processPipeline(ctx, recs)
+	}
 	for start := 0; start < len(recs); {
 		end := start + 1
 		for end < len(recs) && recs[end].Topic == recs[start].Topic && recs[end].Partition == recs[start].Partition {
@@ -321,6 +325,9 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 // Close releases the query's module instances.
 func (q *Query) Close(ctx context.Context) error {
 	var errs []error
+	if q.pipe != nil {
+		errs = append(errs, q.pipe.close(ctx))
+	}
 	for k, t := range q.tasks {
 		if t.inst != nil {
 			errs = append(errs, t.inst.Close(ctx))
