@@ -1,0 +1,327 @@
+package executor
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+// stagesInstance hands out one goStage per stage index.
+type stagesInstance struct{ stages map[int]*goStage }
+
+func (s *stagesInstance) Batch(i int) (StageBatch, error) {
+	if g, ok := s.stages[i]; ok {
+		return g, nil
+	}
+	return nil, fmt.Errorf("no stage %d", i)
+}
+func (s *stagesInstance) Close(context.Context) error                        { return nil }
+func (s *stagesInstance) NewInstance(context.Context) (StageInstance, error) { return s, nil }
+
+// passStage copies its inputs to outputs of the same position (converted
+// to the outputs' types); keep, if set, decides the selection.
+func passStage(st sdk.Stage, keep func(in []sdk.Value) bool) *goStage {
+	return newGoStage(4, len(st.Inputs), func(in []sdk.Value) (byte, []sdk.Value) {
+		if keep != nil && !keep(in) {
+			return sdk.SelDrop, nil
+		}
+		out := make([]sdk.Value, len(st.Outputs))
+		for i, c := range st.Outputs {
+			v := in[i]
+			if v.Null {
+				out[i] = sdk.Null(c.Type)
+			} else {
+				out[i] = convert(v, c.Type)
+			}
+		}
+		return sdk.SelEmit, out
+	})
+}
+
+func col(name string, t sdk.Type) sdk.Column { return sdk.Column{Name: name, Type: t} }
+func keyCol(name string, t sdk.Type) sdk.Column {
+	return sdk.Column{Name: name, Type: t, Key: true}
+}
+
+func source(name string, kind sdk.SourceKind, cols ...sdk.Column) sdk.Source {
+	return sdk.Source{Name: name, Kind: kind, Topic: strings.ToLower(name), KeyFormat: "KAFKA", ValueFormat: "DELIMITED", Columns: cols}
+}
+
+func bigKey(i int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(i)) }
+
+// in is an input record: topic, key, value ("<null>" for none), time.
+type in struct {
+	topic string
+	key   []byte
+	value string
+	ts    int64
+}
+
+// runPipeline runs records one at a time (as ksqlDB's test runner feeds
+// them) and renders the sink's records as key[window]=value@ts.
+func runPipeline(t *testing.T, man *sdk.Manifest, stages map[int]*goStage, inputs []in, render func([]byte) string) ([]string, *MemoryProcessingLog) {
+	t.Helper()
+	topics := NewMemoryTopics()
+	if err := topics.CreateTopic(man.Sink.Topic, 1); err != nil {
+		t.Fatal(err)
+	}
+	log := &MemoryProcessingLog{}
+	q, err := NewQuery(QueryConfig{Manifest: man, Instances: &stagesInstance{stages}, Sink: topics, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close(context.Background())
+	offsets := map[string]int64{}
+	for _, r := range inputs {
+		rec := Record{Topic: r.topic, Offset: offsets[r.topic], Key: r.key, Timestamp: r.ts}
+		offsets[r.topic]++
+		if r.value != "<null>" {
+			rec.Value = []byte(r.value)
+		}
+		if err := q.Process(context.Background(), []Record{rec}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out []string
+	for _, r := range topics.Records(man.Sink.Topic) {
+		v := "<null>"
+		if r.Value != nil {
+			v = string(r.Value)
+		}
+		out = append(out, fmt.Sprintf("%s=%s@%d", render(r.Key), v, r.Timestamp))
+	}
+	return out, log
+}
+
+func renderBig(k []byte) string { return fmt.Sprint(int64(binary.BigEndian.Uint64(k))) }
+func renderStr(k []byte) string { return string(k) }
+
+// renderTimeWindowed renders a BIGINT key with a time window.
+func renderTimeWindowed(k []byte) string {
+	n := len(k) - 8
+	return fmt.Sprintf("%s[%d]", renderBig(k[:n]), int64(binary.BigEndian.Uint64(k[n:])))
+}
+
+// renderSession renders a BIGINT key with a session window (end, start).
+func renderSession(k []byte) string {
+	n := len(k) - 16
+	return fmt.Sprintf("%s[%d,%d]", renderBig(k[:n]), int64(binary.BigEndian.Uint64(k[n+8:])), int64(binary.BigEndian.Uint64(k[n:])))
+}
+
+// aggManifest is
+//
+//	CREATE TABLE T1 AS SELECT ID, SUM(VALUE) AS SUM FROM TEST
+//	[WINDOW ...] GROUP BY ID [HAVING SUM(VALUE) > 100];
+func aggManifest(src sdk.Source, win *sdk.Window, final bool) *sdk.Manifest {
+	sink := source("T1", sdk.Table, keyCol("ID", sdk.TypeBigInt), col("SUM", sdk.TypeBigInt))
+	if win != nil {
+		sink.Window = &sdk.KeyWindow{Type: win.Type}
+		if win.Type != sdk.WindowSession {
+			sink.Window.SizeMs = win.SizeMs
+		}
+	}
+	return &sdk.Manifest{
+		ABIVersion: sdk.ABIVersion, QueryID: "CTAS_T1_0",
+		Sources: []sdk.Source{src},
+		Sink:    sink,
+		Stages: []sdk.Stage{
+			{Export: "in", Inputs: []sdk.Column{col("ID", sdk.TypeBigInt), col("VALUE", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{col("G0", sdk.TypeBigInt), col("A0", sdk.TypeBigInt)}},
+			{Export: "final", Inputs: []sdk.Column{col("G0", sdk.TypeBigInt), col("SUM0", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{keyCol("ID", sdk.TypeBigInt), col("SUM", sdk.TypeBigInt)}},
+		},
+		Pipeline: sdk.Pipeline{
+			Inputs: []sdk.InputStep{{Source: 0, Stage: 0}},
+			Operator: &sdk.Operator{Aggregate: &sdk.Aggregate{
+				GroupBy: []string{"G0"},
+				Calls:   []sdk.AggregateCall{{Func: sdk.AggSum, Args: []string{"A0"}, Result: col("SUM0", sdk.TypeBigInt)}},
+				Window:  win, EmitFinal: final,
+			}},
+			Final: 1,
+		},
+	}
+}
+
+func TestAggregationPipeline(t *testing.T) {
+	test := source("TEST", sdk.Stream, keyCol("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt))
+	having := func(in []sdk.Value) bool { return in[1].I > 100 }
+	tumbling := &sdk.Window{Type: sdk.WindowTumbling, SizeMs: 30000, GraceMs: 0, RetentionMs: -1}
+	session := &sdk.Window{Type: sdk.WindowSession, SizeMs: 10000, GraceMs: -1, RetentionMs: -1}
+	tests := []struct {
+		name   string
+		win    *sdk.Window
+		final  bool
+		having func([]sdk.Value) bool
+		inputs []in
+		render func([]byte) string
+		want   []string
+		logs   int
+	}{
+		{"having.json table having", &sdk.Window{Type: sdk.WindowTumbling, SizeMs: 30000, GraceMs: -1, RetentionMs: -1}, false, having,
+			[]in{{"test", bigKey(0), "zero,0", 0}, {"test", bigKey(1), "one,101", 0}, {"test", bigKey(1), "one,-5", 0}},
+			renderTimeWindowed, []string{"1[0]=101@0", "1[0]=<null>@0"}, 0},
+		{"unwindowed, stream tombstones ignored", nil, false, nil,
+			[]in{{"test", bigKey(0), "a,1", 5}, {"test", bigKey(0), "<null>", 6}, {"test", bigKey(2), "b,7", 3}, {"test", bigKey(0), "a,2", 4}},
+			renderBig, []string{"0=1@5", "2=7@3", "0=3@5"}, 0},
+		{"late record dropped and logged", tumbling, false, nil,
+			[]in{{"test", bigKey(0), "a,1", 1000}, {"test", bigKey(0), "a,2", 31000}, {"test", bigKey(0), "a,4", 2000}},
+			renderTimeWindowed, []string{"0[0]=1@1000", "0[30000]=2@31000"}, 1},
+		{"emit final", tumbling, true, nil,
+			[]in{{"test", bigKey(0), "a,1", 1000}, {"test", bigKey(1), "b,5", 2000}, {"test", bigKey(0), "a,2", 20000}, {"test", bigKey(0), "a,4", 30000}, {"test", bigKey(0), "a,8", 90000}},
+			renderTimeWindowed, []string{"0[0]=3@20000", "1[0]=5@2000", "0[30000]=4@30000"}, 0},
+		{"session merge tombstones", session, false, nil,
+			[]in{{"test", bigKey(0), "a,1", 0}, {"test", bigKey(0), "a,2", 15000}, {"test", bigKey(0), "a,4", 8000}},
+			renderSession, []string{"0[0,0]=1@0", "0[15000,15000]=2@15000", "0[0,0]=<null>@0", "0[15000,15000]=<null>@15000", "0[0,15000]=7@15000"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			man := aggManifest(test, tt.win, tt.final)
+			stages := map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], tt.having)}
+			got, log := runPipeline(t, man, stages, tt.inputs, tt.render)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if n := len(log.Entries()); n != tt.logs {
+				t.Errorf("%d processing-log entries, want %d: %+v", n, tt.logs, log.Entries())
+			}
+		})
+	}
+}
+
+// TestTableAggregation is count.json "count table": a table's update
+// subtracts its old row, then adds the new one, emitting both.
+func TestTableAggregation(t *testing.T) {
+	man := &sdk.Manifest{
+		ABIVersion: sdk.ABIVersion, QueryID: "CTAS_OUTPUT_0",
+		Sources: []sdk.Source{source("INPUT", sdk.Table, keyCol("ID", sdk.TypeString), col("NAME", sdk.TypeString))},
+		Sink:    source("OUTPUT", sdk.Table, keyCol("NAME", sdk.TypeString), col("KSQL_COL_0", sdk.TypeBigInt)),
+		Pipeline: sdk.Pipeline{
+			Inputs: []sdk.InputStep{{Source: 0, Stage: -1}},
+			Operator: &sdk.Operator{Aggregate: &sdk.Aggregate{
+				GroupBy: []string{"NAME"},
+				Calls:   []sdk.AggregateCall{{Func: sdk.AggCountStar, Result: col("KSQL_COL_0", sdk.TypeBigInt)}},
+			}},
+			Final: -1,
+		},
+	}
+	got, _ := runPipeline(t, man, nil, []in{
+		{"input", []byte("0"), "bob", 0}, {"input", []byte("0"), "john", 0},
+		{"input", []byte("100"), "john", 0}, {"input", []byte("100"), "<null>", 0},
+	}, renderStr)
+	want := []string{"bob=1@0", "bob=0@0", "john=1@0", "john=2@0", "john=1@0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// joinManifest is
+//
+//	CREATE ... AS SELECT T.ID, NAME, VALUE, F1, F2 FROM TEST T <typ> JOIN
+//	TEST_TABLE TT ON T.ID = TT.ID;
+//
+// with TEST a stream or a table.
+func joinManifest(leftKind sdk.SourceKind, typ string) *sdk.Manifest {
+	left := source("TEST", leftKind, keyCol("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt))
+	right := source("TEST_TABLE", sdk.Table, keyCol("ID", sdk.TypeBigInt), col("F1", sdk.TypeString), col("F2", sdk.TypeBigInt))
+	sink := source("OUT", leftKind, keyCol("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt), col("F1", sdk.TypeString), col("F2", sdk.TypeBigInt))
+	return &sdk.Manifest{
+		ABIVersion: sdk.ABIVersion, QueryID: "CSAS_OUT_0",
+		Sources: []sdk.Source{left, right},
+		Sink:    sink,
+		Stages: []sdk.Stage{
+			{Export: "left", Inputs: []sdk.Column{col("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{col("T_ID", sdk.TypeBigInt), col("T_NAME", sdk.TypeString), col("T_VALUE", sdk.TypeBigInt)}},
+			{Export: "right", Inputs: []sdk.Column{col("ID", sdk.TypeBigInt), col("F1", sdk.TypeString), col("F2", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{col("TT_ID", sdk.TypeBigInt), col("TT_F1", sdk.TypeString), col("TT_F2", sdk.TypeBigInt)}},
+			{Export: "final", Inputs: []sdk.Column{col("T_ID", sdk.TypeBigInt), col("TT_ID", sdk.TypeBigInt), col("T_NAME", sdk.TypeString), col("T_VALUE", sdk.TypeBigInt), col("TT_F1", sdk.TypeString), col("TT_F2", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{keyCol("ID", sdk.TypeBigInt), col("X", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt), col("F1", sdk.TypeString), col("F2", sdk.TypeBigInt)}},
+		},
+		Pipeline: sdk.Pipeline{
+			Inputs:   []sdk.InputStep{{Source: 0, Stage: 0}, {Source: 1, Stage: 1}},
+			Operator: &sdk.Operator{Join: &sdk.Join{Type: typ, Left: 0, Right: 1, LeftKey: "T_ID", RightKey: "TT_ID"}},
+			Final:    2,
+		},
+	}
+}
+
+func TestJoinPipeline(t *testing.T) {
+	// The final stage's key is COALESCE(T_ID, TT_ID), as ksqlDB's
+	// ROWKEY of an outer join.
+	coalesce := func(st sdk.Stage) *goStage {
+		return newGoStage(4, len(st.Inputs), func(in []sdk.Value) (byte, []sdk.Value) {
+			k := in[0]
+			if k.Null {
+				k = in[1]
+			}
+			out := []sdk.Value{k, sdk.Null(sdk.TypeBigInt)}
+			for i, c := range st.Outputs[2:] {
+				v := in[i+2]
+				if v.Null {
+					v = sdk.Null(c.Type)
+				}
+				out = append(out, v)
+			}
+			return sdk.SelEmit, out
+		})
+	}
+	tests := []struct {
+		name   string
+		left   sdk.SourceKind
+		typ    string
+		inputs []in
+		want   []string
+	}{
+		{"joins.json stream table left join", sdk.Stream, sdk.JoinLeft, []in{
+			{"test_table", bigKey(0), "zero,0", 0},
+			{"test_table", bigKey(10), "100,5", 10000},
+			{"test", bigKey(0), "blah,50", 10000},
+			{"test", bigKey(0), "foo,100", 10000},
+			{"test_table", bigKey(0), "a,10", 15000},
+			{"test", bigKey(0), "bar,99", 15000},
+			{"test", bigKey(90), "ninety,90", 15000},
+		}, []string{"0=blah,50,zero,0@10000", "0=foo,100,zero,0@10000", "0=bar,99,a,10@15000", "90=ninety,90,,@15000"}},
+		{"stream table inner join", sdk.Stream, sdk.JoinInner, []in{
+			{"test", bigKey(0), "early,1", 0},
+			{"test_table", bigKey(0), "zero,0", 0},
+			{"test", bigKey(0), "blah,50", 10000},
+			{"test_table", bigKey(0), "<null>", 11000},
+			{"test", bigKey(0), "gone,50", 12000},
+		}, []string{"0=blah,50,zero,0@10000"}},
+		{"joins.json table table outer join", sdk.Table, sdk.JoinFull, []in{
+			{"test", bigKey(0), "zero,0", 0},
+			{"test_table", bigKey(0), "blah,50", 10000},
+			{"test", bigKey(10), "100,5", 11000},
+			{"test", bigKey(0), "foo,100", 13000},
+			{"test_table", bigKey(0), "a,10", 15000},
+			{"test_table", bigKey(15), "c,20", 15500},
+			{"test", bigKey(0), "bar,99", 16000},
+			{"test_table", bigKey(15), "<null>", 17000},
+			{"test_table", bigKey(15), "<null>", 18000},
+		}, []string{"0=zero,0,,@0", "0=zero,0,blah,50@10000", "10=100,5,,@11000", "0=foo,100,blah,50@13000",
+			"0=foo,100,a,10@15000", "15=,,c,20@15500", "0=bar,99,a,10@16000", "15=<null>@17000"}},
+		{"table table inner join deletes", sdk.Table, sdk.JoinInner, []in{
+			{"test", bigKey(0), "zero,0", 0},
+			{"test", bigKey(0), "<null>", 1},
+			{"test_table", bigKey(0), "blah,50", 2},
+			{"test", bigKey(0), "one,1", 3},
+			{"test_table", bigKey(0), "<null>", 4},
+		}, []string{"0=one,1,blah,50@3", "0=<null>@4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			man := joinManifest(tt.left, tt.typ)
+			stages := map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil), 2: coalesce(man.Stages[2])}
+			// The sink drops X (the right key) from the value.
+			man.Sink.Columns = append(man.Sink.Columns[:1:1], man.Sink.Columns[1:]...)
+			got, _ := runPipeline(t, man, stages, tt.inputs, renderBig)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
