@@ -57,6 +57,10 @@ CREATE STREAM saturation_events (device_id STRING KEY, saturation DOUBLE)
   WITH (kafka_topic='saturation_events', value_format='JSON');
 `
 
+// demoDrain is how long the queries and the results viewer go on after the
+// generator stopped, so the last input shows up in the results.
+const demoDrain = 2 * time.Second
+
 // demoQuery is one of the seed queries.
 type demoQuery struct {
 	name, topic, sql string
@@ -208,8 +212,13 @@ func (d *demo) run(ctx context.Context, stateDir string, duration time.Duration)
 	if err != nil {
 		return err
 	}
-	runCtx, stop := context.WithTimeout(ctx, duration)
+	// The generator runs for the duration; the queries and the results
+	// viewer a little longer (demoDrain), so the last input is processed
+	// and shown. An interruption stops everything at once.
+	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	genCtx, stopGen := context.WithTimeout(runCtx, duration)
+	defer stopGen()
 	var wg sync.WaitGroup
 	defer wg.Wait() // before the broker closes (deferred earlier, so later)
 	defer stop()
@@ -227,7 +236,7 @@ func (d *demo) run(ctx context.Context, stateDir string, duration time.Duration)
 		d.results[q.topic] = &atomic.Int64{}
 	}
 	viewerReady := make(chan struct{})
-	wg.Add(2)
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		if err := d.viewResults(runCtx, sync.OnceFunc(func() { close(viewerReady) })); err != nil && runCtx.Err() == nil {
@@ -235,13 +244,19 @@ func (d *demo) run(ctx context.Context, stateDir string, duration time.Duration)
 		}
 	}()
 	<-viewerReady
+	genDone := make(chan struct{})
 	go func() {
-		defer wg.Done()
-		if err := d.generate(runCtx); err != nil && runCtx.Err() == nil {
+		defer close(genDone)
+		if err := d.generate(genCtx); err != nil && genCtx.Err() == nil {
 			d.printf("generator stopped: %v\n", err)
 		}
 	}()
-	<-runCtx.Done()
+	<-genDone
+	select {
+	case <-ctx.Done():
+	case <-time.After(demoDrain):
+	}
+	stop()
 	wg.Wait()
 	closeQueries()
 

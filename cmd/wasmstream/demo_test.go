@@ -17,7 +17,7 @@ func TestDemo(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, []string{"demo", "--duration", "6s", "--rate", "50"}, &stdout, &stderr)
+	code := run(ctx, []string{"demo", "--duration", "4s", "--rate", "50"}, &stdout, &stderr)
 	out := stdout.String()
 	if code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s\nstdout:\n%s", code, stderr.String(), out)
