@@ -36,8 +36,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	listen := fs.String("broker-listen", DefaultBrokerListen, "`ADDR` the embedded broker listens on, when no bootstrap.servers is configured (port 0 picks a free one)")
 	verbose := fs.Bool("v", false, "log the Kafka clients' and the broker's warnings")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: wasmstream run [--config FILE] [--set KEY=VALUE]... QUERIES.sql...")
-		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts on Kafka until interrupted (Ctrl-C stops")
+		fmt.Fprintln(stderr, "Usage: wasmstream run [--config FILE] [--set KEY=VALUE]... QUERIES.sql|MODULE.wasm...")
+		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts (or modules compiled by sql2wasm) on Kafka until interrupted (Ctrl-C stops")
 		fmt.Fprintln(stderr, "cleanly: the current batch is finished, its outputs acknowledged, its offsets committed).")
 		fmt.Fprintln(stderr, "Without bootstrap.servers it starts the embedded secured broker (in DIR/broker of --state-dir).")
 		fs.PrintDefaults()
@@ -49,7 +49,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "wasmstream run: no script given (want QUERIES.sql...)")
+		fmt.Fprintln(stderr, "wasmstream run: no script given (want QUERIES.sql or MODULE.wasm...)")
 		return 2
 	}
 	fail := func(err error) int {
@@ -131,8 +131,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer e.Close(context.WithoutCancel(ctx))
 	for _, s := range scripts {
-		if err := e.Execute(ctx, s.text); err != nil {
-			return fail(fmt.Errorf("%s: %w", s.name, err))
+		if err := s.apply(ctx, e); err != nil {
+			return fail(err)
 		}
 	}
 	// INSERT ... VALUES in the scripts must be delivered before the
@@ -152,22 +152,41 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-type script struct{ name, text string }
+// script is a SQL script or a compiled module (wasm set), in the order
+// given on the command line.
+type script struct {
+	name, text string
+	wasm       []byte
+}
 
 func readScripts(paths []string) ([]script, error) {
 	var out []script
 	for _, p := range paths {
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".wasm":
-			return nil, fmt.Errorf("%s: running compiled modules is not supported yet by run; give the .sql script", p)
-		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, script{name: p, text: string(data)})
+		if strings.EqualFold(filepath.Ext(p), ".wasm") {
+			out = append(out, script{name: p, wasm: data})
+		} else {
+			out = append(out, script{name: p, text: string(data)})
+		}
 	}
 	return out, nil
+}
+
+// apply runs a script's statements, or starts a module's query.
+func (s script) apply(ctx context.Context, e *engine.Engine) error {
+	var err error
+	if s.wasm != nil {
+		_, err = e.StartModule(ctx, s.wasm)
+	} else {
+		err = e.Execute(ctx, s.text)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	return nil
 }
 
 // runPlan is what the scripts will do on the cluster.
@@ -198,8 +217,8 @@ func planScripts(ctx context.Context, scripts []script, serviceID string) (runPl
 	}
 	defer e.Close(ctx)
 	for _, s := range scripts {
-		if err := e.Execute(ctx, s.text); err != nil {
-			return runPlan{}, fmt.Errorf("%s: %w", s.name, err)
+		if err := s.apply(ctx, e); err != nil {
+			return runPlan{}, err
 		}
 	}
 	var p runPlan

@@ -17,6 +17,7 @@ import (
 	"github.com/wasmstream/wasmstream/host/broker"
 	"github.com/wasmstream/wasmstream/host/config"
 	"github.com/wasmstream/wasmstream/host/kafka"
+	"github.com/wasmstream/wasmstream/sql2wasm"
 )
 
 // The seed-shaped stateless query over JSON mortgages.
@@ -176,6 +177,10 @@ func TestRunUsageErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.sql")
 	noQuery := writeScript(t, fmt.Sprintf(runSource, ", partitions=1"))
 	bad := writeScript(t, "CREATE STREAM oops AS SELEC x FROM y;")
+	notModule := filepath.Join(t.TempDir(), "q.wasm")
+	if err := os.WriteFile(notModule, []byte("not wasm"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -184,7 +189,8 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{"no script", []string{"run"}, 2, "no script given"},
 		{"missing file", []string{"run", missing}, 1, "missing.sql"},
-		{"wasm module", []string{"run", "q.wasm"}, 1, "not supported yet"},
+		{"missing module", []string{"run", filepath.Join(t.TempDir(), "q.wasm")}, 1, "q.wasm"},
+		{"not a module", []string{"run", notModule}, 1, "q.wasm"},
 		{"no persistent query", []string{"run", noQuery}, 1, "start no persistent query"},
 		{"bad sql", []string{"run", bad}, 1, "queries.sql"},
 		{"bad config value", []string{"run", "--set", "wasmstream.status.interval=soon", noQuery}, 1, "wasmstream.status.interval"},
@@ -197,5 +203,71 @@ func TestRunUsageErrors(t *testing.T) {
 				t.Errorf("code %d, stderr %q; want code %d and %q", code, stderr.String(), tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// TestRunModule runs a query compiled by sql2wasm (a .wasm file): its
+// manifest carries the source and sink, no script is needed.
+func TestRunModule(t *testing.T) {
+	res, err := sql2wasm.CompileScript("q.sql", fmt.Sprintf(runSource, "")+runQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var module []byte
+	for _, r := range res {
+		if r.Kind == sql2wasm.Query {
+			module = r.Module
+		}
+	}
+	path := filepath.Join(t.TempDir(), "qualified.wasm")
+	if err := os.WriteFile(path, module, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	b, err := broker.Start(ctx, broker.Options{
+		StateDir: t.TempDir(),
+		Prefixes: []string{"default_", "_confluent-ksql-default_"},
+		Topics:   []string{"mortgages", "qualified"},
+		InMemory: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.CreateTopics(ctx, 2, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	props, err := b.ClientConfig(broker.AdminUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _, err := config.Load(config.Options{Defaults: props, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := kafka.ClientOpts(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if err := cl.ProduceSync(ctx,
+		&kgo.Record{Topic: "mortgages", Key: []byte("x"), Value: []byte(`{"CLIENT_ID":7,"CITY":"Oslo","ACTION":"buy","TYPE":"Residential","CREDIT_SCORE":790}`)},
+		&kgo.Record{Topic: "mortgages", Key: []byte("y"), Value: []byte(`{"CLIENT_ID":8,"CITY":"Bergen","ACTION":"buy","TYPE":"Residential","CREDIT_SCORE":600}`)},
+	).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, done, stop := startCommand(t, "run", "--config", b.ClientPropertiesFile(broker.ServiceUser),
+		"--set", "wasmstream.status.interval=50ms", "--set", "ksql.streams.auto.offset.reset=earliest", path)
+	stdout.waitFor(t, "in 2, out 1,", done)
+	got := readTopic(t, admin, "qualified", 1)
+	if want := `x={"CLIENT_ID":7,"CITY":"Oslo","ACTION":"buy"}`; strings.Join(got, "\n") != want {
+		t.Errorf("qualified: %q, want %q", got, want)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
 	}
 }
