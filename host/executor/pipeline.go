@@ -701,41 +701,45 @@ func newAggOp(q *Query, p *pipeline, a *sdk.Aggregate) (*aggOp, error) {
 func (op *aggOp) process(ctx context.Context, q *Query, p *pipeline, pi *pipeInput, rec *Record, m rowMeta, srcKey []sdk.Value, deleted bool) error {
 	op.ctx, op.q, op.p, op.rec = ctx, q, p, rec
 	defer func() { op.rec = nil }()
+	nullKey := false
+	if !deleted {
+		for i, j := range op.groupBy {
+			op.key[i] = pi.row[j]
+			nullKey = nullKey || op.key[i].Null
+		}
+		for i, j := range op.args {
+			if j < 0 {
+				op.argv[i] = sdk.Value{}
+			} else {
+				op.argv[i] = pi.row[j]
+			}
+		}
+		if nullKey {
+			// ksqlDB drops a row with a NULL grouping column.
+			q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
+				Reason: "a GROUP BY column is NULL; the row is not aggregated"})
+		}
+	}
 	if op.prev != nil {
 		// A table: subtract the key's previous row, then add the new one.
+		// Kafka Streams forwards one change when the group stays the same
+		// (one record through the repartition), else two: the old group's
+		// subtraction, then the new group's addition.
 		if old := op.prev.Get(srcKey); old != nil {
 			k, args := old.Cols[:op.nk], old.Cols[op.nk:]
-			if err := op.a.Remove(k, args, m.rowtime, op.update); err != nil {
+			emit := op.update
+			if !deleted && !nullKey && sameValues(k, op.key) {
+				emit = func(state.Update) error { return nil }
+			}
+			if err := op.a.Remove(k, args, m.rowtime, emit); err != nil {
 				return fmt.Errorf("query %s: %w", q.id, err)
 			}
-			if deleted {
+			if deleted || nullKey {
 				op.prev.Delete(srcKey)
 			}
 		}
-		if deleted {
-			return nil
-		}
 	}
-	if deleted {
-		return nil
-	}
-	for i, j := range op.groupBy {
-		op.key[i] = pi.row[j]
-	}
-	for i, j := range op.args {
-		if j < 0 {
-			op.argv[i] = sdk.Value{}
-		} else {
-			op.argv[i] = pi.row[j]
-		}
-	}
-	if allNull(op.key) {
-		// ksqlDB drops a row whose grouping key is NULL.
-		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
-			Reason: "the GROUP BY key is NULL; the row is not aggregated"})
-		if op.prev != nil {
-			op.prev.Delete(srcKey)
-		}
+	if deleted || nullKey {
 		return nil
 	}
 	if op.prev != nil {
@@ -753,13 +757,17 @@ func (op *aggOp) process(ctx context.Context, q *Query, p *pipeline, pi *pipeInp
 	return nil
 }
 
-func allNull(vs []sdk.Value) bool {
-	for _, v := range vs {
-		if !v.Null {
+// sameValues reports whether two keys are equal value for value.
+func sameValues(a, b []sdk.Value) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Equal(b[i]) {
 			return false
 		}
 	}
-	return len(vs) > 0
+	return true
 }
 
 // update turns an aggregation change into an operator row.

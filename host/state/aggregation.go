@@ -177,10 +177,15 @@ func (a *Aggregation) changed(g *Group, emit func(Update) error) error {
 	return emit(Update{Group: g, Win: g.Win, TS: g.TS})
 }
 
-// closeTime is the end at or before which a window is closed.
+// closeTime is the end at or before which a window is closed. A session
+// also waits for its inactivity gap, as Kafka Streams' session aggregation
+// (a session ending at e can still grow with a record at e + gap).
 func (a *Aggregation) closeTime() int64 {
 	if a.streamTime == math.MinInt64 {
 		return math.MinInt64
+	}
+	if a.win.Type == sdk.WindowSession {
+		return a.streamTime - a.win.Grace - a.win.Size
 	}
 	return a.streamTime - a.win.Grace
 }
