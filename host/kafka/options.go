@@ -158,14 +158,20 @@ func ConsumerOpts(cfg *config.Config) []kgo.Opt {
 		opts = append(opts, kgo.FetchMaxPartitionBytes(c.MaxPartitionFetchBytes.Value))
 	}
 	if c.AutoOffsetReset.Set {
+		// auto.offset.reset is where a consumer starts on a partition with
+		// no committed offset: franz-go's ConsumeStartOffset (its
+		// ConsumeResetOffset is only about data loss). Both are set, as
+		// the Java client also resets an out-of-range offset this way.
+		var o kgo.Offset
 		switch c.AutoOffsetReset.Value {
 		case "earliest":
-			opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+			o = kgo.NewOffset().AtStart()
 		case "latest":
-			opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()))
+			o = kgo.NewOffset().AtEnd()
 		case "none":
-			opts = append(opts, kgo.ConsumeResetOffset(kgo.NewOffset().AtCommitted()))
+			o = kgo.NewOffset().AtCommitted()
 		}
+		opts = append(opts, kgo.ConsumeStartOffset(o), kgo.ConsumeResetOffset(o))
 	}
 	if c.IsolationLevel.Set {
 		if c.IsolationLevel.Value == "read_committed" {

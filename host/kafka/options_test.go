@@ -76,6 +76,9 @@ func TestOptionValues(t *testing.T) {
 	if got := cl.OptValue(kgo.ConsumeResetOffset).(kgo.Offset); got.String() != kgo.NewOffset().AtStart().String() {
 		t.Errorf("reset offset %v", got)
 	}
+	if got := cl.OptValue(kgo.ConsumeStartOffset).(kgo.Offset); got.String() != kgo.NewOffset().AtStart().String() {
+		t.Errorf("start offset %v (auto.offset.reset=earliest)", got)
+	}
 	if got := cl.OptValue(kgo.FetchIsolationLevel); got != int8(1) { // 1: read committed
 		t.Errorf("isolation %v", got)
 	}
