@@ -217,8 +217,11 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 	gap := a.win.Size
 	merged := Window{Start: ts, End: ts}
 	var acc []Acc
+	// Sessions beyond the retention are gone from Kafka Streams' session
+	// store even before they are swept.
+	horizon := a.streamTime - a.win.Retention
 	for _, s := range list {
-		if s.Win.End < ts-gap || s.Win.Start > ts+gap {
+		if s.Win.End < ts-gap || s.Win.Start > ts+gap || s.Win.End < horizon {
 			continue
 		}
 		if acc == nil {
@@ -239,7 +242,7 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 	}
 	keep := list[:0]
 	for _, s := range list {
-		if s.Win.End < ts-gap || s.Win.Start > ts+gap {
+		if s.Win.End < ts-gap || s.Win.Start > ts+gap || s.Win.End < horizon {
 			keep = append(keep, s)
 			continue
 		}

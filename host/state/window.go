@@ -18,10 +18,6 @@ type Window struct {
 // is, a grace of max(24h - size, 0) (StreamAggregateBuilder.defaultGrace).
 const defaultGraceMs = 24 * 60 * 60 * 1000
 
-// minRetentionMs is the least time a window store keeps a window, as Kafka
-// Streams' default window store retention (one day).
-const minRetentionMs = 24 * 60 * 60 * 1000
-
 // Windows is a window clause with its defaults applied.
 type Windows struct {
 	Type sdk.WindowType
@@ -32,7 +28,8 @@ type Windows struct {
 	// Grace is how long after its end a window still accepts records.
 	Grace int64
 	// Retention is how long a window is kept after its start (time
-	// windows) or end (sessions).
+	// windows) or end (sessions); by default its size (gap) plus grace, as
+	// Kafka Streams' window and session stores.
 	Retention int64
 }
 
@@ -46,7 +43,7 @@ func NewWindows(w *sdk.Window) Windows {
 		out.Grace = max(defaultGraceMs-out.Size, 0)
 	}
 	if out.Retention < 0 {
-		out.Retention = max(out.Size+out.Grace, minRetentionMs)
+		out.Retention = out.Size + out.Grace
 	}
 	return out
 }
