@@ -11,7 +11,7 @@ import (
 )
 
 // TestCorpusGenerates compiles every statement of ksqlDB's conformance
-// tests (the stateless core files) that the analyzer accepts, through the
+// tests (the stateless core and stateful files) that the analyzer accepts, through the
 // code generator: the plans the analyzer makes must be plans the generator
 // takes, with manifests that validate.
 func TestCorpusGenerates(t *testing.T) {
@@ -23,7 +23,11 @@ func TestCorpusGenerates(t *testing.T) {
 		"comparison-expression", "between", "in", "like", "null", "case-expression", "cast", "concat",
 		"substring", "len", "string", "literals", "identifiers", "quoted-identifiers", "json", "delimited",
 		"kafka", "formats", "serdes", "key-schemas", "system-columns", "drop_source", "insert-into",
-		"sink-topic-naming", "partition-by"}
+		"sink-topic-naming", "partition-by",
+		// stateful: aggregations, windows, joins
+		"group-by", "having", "count", "sum", "average", "average-udaf", "tumbling-windows",
+		"hopping-windows", "session-windows", "window-bounds", "windowed-source", "table", "joins",
+		"stream-table-join", "table-table-join"}
 	modules := 0
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(dir, f+".json"))

@@ -33,6 +33,12 @@ type scopeColumn struct {
 	source int // index into Scope.sources
 	col    sdk.Column
 	pseudo bool
+	// qualifiedOnly columns are found only by a qualified name: a join
+	// side's pseudo-columns (S1.ROWTIME) and join keys.
+	qualifiedOnly bool
+	// input, when set, names the column in the stage's inputs; a join's
+	// final stage reads a side's column C of source alias A as A_C.
+	input string
 }
 
 // Scope is the set of columns expressions of a query can name, and the
@@ -112,7 +118,7 @@ func (s *Scope) lookup(ref *ast.ColumnRef) (int, resolveResult, []string) {
 	found := -1
 	var cands []string
 	for i, c := range s.cols {
-		if c.col.Name == name {
+		if c.col.Name == name && !c.qualifiedOnly {
 			if found < 0 {
 				found = i
 			}
@@ -168,7 +174,11 @@ func (s *Scope) finish() []sdk.Column {
 	for i, c := range s.cols {
 		if s.used[i] {
 			pos[i] = len(inputs)
-			inputs = append(inputs, c.col)
+			col := c.col
+			if c.input != "" {
+				col = sdk.Column{Name: c.input, Type: c.col.Type}
+			}
+			inputs = append(inputs, col)
 		}
 	}
 	for _, r := range s.refs {

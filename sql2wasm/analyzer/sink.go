@@ -46,6 +46,8 @@ func (a *Analyzer) buildSink(name *ast.Ident, kind sdk.SourceKind, with withProp
 		return sdk.Source{}, errorf(pos, "Key format specified for stream without key columns.")
 	case len(keys) == 0:
 		keyF = sdk.FormatNone
+	case !explicitKey && q.join != nil:
+		keyF = q.join.keyFormat(a.props)
 	case !explicitKey:
 		keyF = src.KeyFormat
 		if q.partition != nil || (q.agg != nil && keyF == sdk.FormatNone) {
