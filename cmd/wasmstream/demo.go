@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -82,7 +83,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	duration := fs.Duration("duration", time.Minute, "how long the demo runs before it stops by itself")
 	stateDir := fs.String("state-dir", "", "keep the broker's certificates, passwords and data in `DIR` (default: a temporary directory, removed at the end)")
-	rate := fs.Int("rate", 20, "input records per second, roughly")
+	rate := fs.Int("rate", 10, "client and mortgage records per second, roughly (devices report at their own pace)")
 	verbose := fs.Bool("v", false, "log the engine's and broker's warnings")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wasmstream demo [--duration 60s] [--state-dir DIR]")
@@ -520,41 +521,54 @@ func (d *demo) generate(ctx context.Context) error {
 		return nil // interrupted
 	}
 	deleted := int32(0)
+	// Devices report saturation events at their own pace: a healthy one
+	// about once per 5-second window (now and then more than 3: a false
+	// alarm, as in real life), a faulty one several times a second.
 	devices := []string{"pump-01", "pump-02", "valve-03", "valve-04", "fan-05", "fan-06"}
-	faulty := map[string]bool{"valve-03": true, "fan-06": true}
+	perSecond := map[string]float64{"valve-03": 3, "fan-06": 3}
+	const healthyPerSecond = 0.2
+	devTick := time.NewTicker(100 * time.Millisecond)
+	defer devTick.Stop()
 
 	tick := time.NewTicker(time.Second / time.Duration(d.rate))
 	defer tick.Stop()
 	var mortgageID int64 = 1000
-	for i := 0; ; i++ {
+	for i := 0; ; {
 		select {
 		case <-ctx.Done():
 			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			_ = cl.Flush(flushCtx)
 			cancel()
 			return nil
+		case <-devTick.C:
+			for _, dev := range devices {
+				rate, faulty := perSecond[dev]
+				if !faulty {
+					rate = healthyPerSecond
+				}
+				if rng.Float64() >= rate/10 {
+					continue
+				}
+				sat := 40 + rng.Float64()*40
+				if faulty {
+					sat = 92 + rng.Float64()*8
+				}
+				produce(topicSaturation, []byte(dev), mustJSON(map[string]any{"SATURATION": round1(sat)}), &d.produced.events)
+			}
+			continue
 		case <-tick.C:
+			i++
 		}
 		if err, _ := firstErr.Load().(error); err != nil {
 			return err
 		}
 		switch {
-		case i == 5*d.rate+1 && deleted == 0: // one client leaves, after 5 s
+		case i == 5*d.rate && deleted == 0: // one client leaves, after 5 s
 			c := clients[rng.IntN(len(clients))]
 			deleted = c.ID
 			produce(topicClients, intKey(c.ID), nil, &d.produced.clients)
 			d.printf("input  client %d (%s) deleted (tombstone): their mortgages no longer qualify\n", c.ID, c.Name)
-		case i%2 == 0: // device events: faulty devices report far more often
-			dev := devices[rng.IntN(len(devices))]
-			if rng.IntN(3) > 0 {
-				dev = []string{"valve-03", "fan-06"}[rng.IntN(2)]
-			}
-			sat := 40 + rng.Float64()*40
-			if faulty[dev] {
-				sat = 92 + rng.Float64()*8
-			}
-			produce(topicSaturation, []byte(dev), mustJSON(map[string]any{"SATURATION": round1(sat)}), &d.produced.events)
-		case i%10 == 5 && i > 0 && rng.IntN(3) == 0: // a credit score changes
+		case i%20 == 0 && rng.IntN(2) == 0: // a credit score changes
 			c := &clients[rng.IntN(len(clients))]
 			if c.ID == deleted {
 				continue
@@ -610,6 +624,7 @@ func (d *demo) viewResults(ctx context.Context, ready func()) error {
 	}
 	defer cl.Close()
 	ready()
+	updates := map[string]int{} // results per windowed key of POSSIBLE_MALFUNCTION
 	for {
 		fs := cl.PollFetches(ctx)
 		if ctx.Err() != nil || fs.IsClientClosed() {
@@ -621,6 +636,15 @@ func (d *demo) viewResults(ctx context.Context, ready func()) error {
 		fs.EachRecord(func(r *kgo.Record) {
 			if n := d.results[r.Topic]; n != nil {
 				n.Add(1)
+			}
+			if r.Topic == topicMalfunc && r.Value != nil {
+				// The windowed table emits every new count; show a
+				// window's first alarm and then every fifth count.
+				k := string(r.Key)
+				updates[k]++
+				if n := updates[k]; n > 1 && n%5 != 0 {
+					return
+				}
 			}
 			d.printf("%s\n", formatResult(r))
 		})
@@ -669,6 +693,15 @@ func formatKey(k []byte) string {
 	return fmt.Sprintf("%x", k)
 }
 
+// textKey prints a STRING key, or formatKey's rendering when it is not
+// text.
+func textKey(k []byte) string {
+	if utf8.Valid(k) && !strings.ContainsFunc(string(k), func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return string(k)
+	}
+	return formatKey(k)
+}
+
 // windowedKey splits a time-windowed KAFKA key (the key, then the window
 // start in milliseconds as 8 big-endian bytes) into the key and the
 // window's start and end for a 5-second tumbling window.
@@ -677,5 +710,5 @@ func windowedKey(k []byte) (string, string) {
 		return formatKey(k), "?"
 	}
 	start := time.UnixMilli(int64(binary.BigEndian.Uint64(k[len(k)-8:])))
-	return formatKey(k[:len(k)-8]), start.Format("15:04:05") + "-" + start.Add(5*time.Second).Format("15:04:05")
+	return textKey(k[:len(k)-8]), start.Format("15:04:05") + "-" + start.Add(5*time.Second).Format("15:04:05")
 }
