@@ -235,19 +235,22 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 	if s == 1 {
 		from, to = ts-op.after, ts+op.before
 	}
-	if op.streamTime-op.bufs[s].Retention > ts {
-		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogLate, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
-			Reason: fmt.Sprintf("late record: timestamp %d is beyond the join window's grace period (stream time %d)", ts, op.streamTime)})
-		return nil
-	}
-	if !op.eager {
+	// Kafka Streams emits the NULL-padded rows of closed windows when a
+	// record advances stream time, before joining it.
+	if !op.eager && ts == op.streamTime {
 		if err := op.emitClosed(ctx, q, p, rec); err != nil {
 			return err
 		}
 	}
-	self := op.bufs[s].Add(op.key[:], pi.row, ts)
+	// A record older than the retention is not stored (its window store
+	// segment is gone) and finds only what is still held.
+	horizon := op.streamTime - op.bufs[s].Retention
+	var self *state.Buffered
+	if ts >= horizon {
+		self = op.bufs[s].Add(op.key[:], pi.row, ts)
+	}
 	matched := false
-	err := op.bufs[1-s].Range(op.key[:], max(from, 0), max(to, 0), func(o *state.Buffered) error {
+	err := op.bufs[1-s].Range(op.key[:], max(from, 0, horizon), max(to, 0), func(o *state.Buffered) error {
 		matched = true
 		o.Matched = true
 		op.fill(p, s, pi.row)
@@ -259,13 +262,19 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 	if err != nil {
 		return err
 	}
-	self.Matched = matched
-	if !matched && op.pads(s) {
-		if op.eager || to+op.grace < op.streamTime {
-			self.Padded = true
-			if err := op.emitPadded(ctx, q, p, rec, s, self); err != nil {
-				return err
-			}
+	if self != nil {
+		self.Matched = matched
+	}
+	// An unmatched record of an outer side is NULL-padded at once without
+	// GRACE PERIOD (legacy join windows) or when its window is already
+	// past; else when its window closes (emitClosed).
+	if !matched && op.pads(s) && (op.eager || to < op.streamTime || self == nil) {
+		if self == nil {
+			self = &state.Buffered{Cols: pi.row, TS: ts, Key: op.key[:]}
+		}
+		self.Padded = true
+		if err := op.emitPadded(ctx, q, p, rec, s, self); err != nil {
+			return err
 		}
 	}
 	if op.streamTime >= op.nextSweep {

@@ -542,8 +542,12 @@ func (p *pipeline) produceFinal(ctx context.Context, q *Query, r int) error {
 				Reason: rowErrorReason(sel - sdk.SelError)})
 			return nil
 		case sel == sdk.SelDrop:
-			// HAVING (or a post-join WHERE) no longer matches: delete the
-			// key downstream if a row of it is there.
+			// HAVING (or a post-join WHERE) no longer matches: a table
+			// deletes the key downstream if a row of it is there; a
+			// stream drops the row.
+			if m.emitted == nil {
+				return nil
+			}
 		default:
 			var err error
 			for j, o := range q.outKey {
