@@ -3,6 +3,7 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -11,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/wasmstream/wasmstream/engine"
 	"github.com/wasmstream/wasmstream/engine/live"
@@ -265,4 +268,59 @@ func TestRestartContinuesFromCommittedOffsets(t *testing.T) {
 	if st := r.status.String(); !strings.Contains(st, "in 300,") {
 		t.Errorf("second run's status does not say it read the 300 new records:\n%s", st)
 	}
+}
+
+// TestDeliveryFailureStopsTheQuery runs the query as a user that may read
+// the source and describe the sink but not write it: the query stops with
+// an explained ACL error, and no input offset is committed past the
+// records whose outputs were refused.
+func TestDeliveryFailureStopsTheQuery(t *testing.T) {
+	ctx := context.Background()
+	const user = "limited"
+	p := "User:" + user
+	var acls []broker.ACL
+	acls = append(acls, broker.Allow(p, kmsg.ACLResourceTypeTopic, "mortgages", kmsg.ACLOperationRead)...)
+	acls = append(acls, broker.Allow(p, kmsg.ACLResourceTypeTopic, "qualified", kmsg.ACLOperationDescribe)...)
+	// WRITE on another topic lets the idempotent producer start (without
+	// it, the refusal is IDEMPOTENT_WRITE on the cluster).
+	acls = append(acls, broker.Allow(p, kmsg.ACLResourceTypeTopic, "other", kmsg.ACLOperationWrite)...)
+	acls = append(acls, broker.AllowPrefixed(p, kmsg.ACLResourceTypeGroup, "_confluent-ksql-lim_", kmsg.ACLOperationRead)...)
+	b, err := broker.Start(ctx, broker.Options{StateDir: t.TempDir(), InMemory: true, Users: []broker.User{{Name: user, ACLs: acls}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.CreateTopics(ctx, 2, "mortgages", "qualified"); err != nil {
+		t.Fatal(err)
+	}
+	c := &cluster{b: b, admin: userConfig(t, b, broker.AdminUser, "lim_"), svc: userConfig(t, b, user, "lim_")}
+	produce(t, c.admin, "mortgages", 0, 100)
+	r := startRun(t, c)
+	var runErr error
+	select {
+	case runErr = <-r.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the query did not stop on the refused writes")
+	}
+	r.cancel()
+	var acl *kafka.ACLError
+	if !errors.As(runErr, &acl) || acl.Resource != "qualified" || acl.Operation != kmsg.ACLOperationWrite {
+		t.Fatalf("run: %v, want an ACL error for WRITE on topic qualified", runErr)
+	}
+	if !strings.Contains(runErr.Error(), "CSAS_QUALIFIED_0") || !strings.Contains(runErr.Error(), "User:limited") {
+		t.Errorf("the error does not name the query and the principal: %v", runErr)
+	}
+	if st := r.status.String(); !strings.Contains(st, "FAILED") {
+		t.Errorf("status does not show the failure:\n%s", st)
+	}
+	adm := kadm.NewClient(client(t, c.admin))
+	offs, err := adm.FetchOffsets(ctx, kafka.ServiceGroup("lim_", "CSAS_QUALIFIED_0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offs.Each(func(o kadm.OffsetResponse) {
+		if o.At > 0 {
+			t.Errorf("offset %d committed on %s[%d] although no output was delivered", o.At, o.Topic, o.Partition)
+		}
+	})
 }

@@ -189,3 +189,38 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// TestProducerWithoutAnyWrite: an idempotent producer whose principal may
+// write no topic is refused IDEMPOTENT_WRITE on the cluster, and the error
+// says so.
+func TestProducerWithoutAnyWrite(t *testing.T) {
+	ctx := context.Background()
+	b, err := broker.Start(ctx, broker.Options{StateDir: t.TempDir(), InMemory: true, Users: []broker.User{{Name: "reader",
+		ACLs: broker.Allow("User:reader", kmsg.ACLResourceTypeTopic, "events", kmsg.ACLOperationRead)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.CreateTopics(ctx, 1, "events"); err != nil {
+		t.Fatal(err)
+	}
+	props, err := b.ClientConfig("reader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := config.Load(config.Options{Defaults: props, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t, cfg)
+	if err := s.Produce(ctx, &executor.Record{Topic: "events", Partition: -1, Value: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err = s.Flush(wctx)
+	var acl *kafka.ACLError
+	if !errors.As(err, &acl) || acl.ResourceType != kmsg.ACLResourceTypeCluster || acl.Operation != kmsg.ACLOperationIdempotentWrite {
+		t.Fatalf("Flush: %v, want an ACL error for IDEMPOTENT_WRITE on the cluster", err)
+	}
+}

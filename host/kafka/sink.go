@@ -164,7 +164,10 @@ func (a *Acks) done(r *kgo.Record, err error) {
 
 func (a *Acks) explain(r *kgo.Record, err error) error {
 	if a.cfg != nil {
-		err = Explain(err, a.cfg, Topic(r.Topic, kmsg.ACLOperationWrite))
+		// An idempotent producer's first request (InitProducerID) needs
+		// WRITE on some topic or IDEMPOTENT_WRITE on the cluster.
+		err = Explain(err, a.cfg, Topic(r.Topic, kmsg.ACLOperationWrite),
+			Resource{Type: kmsg.ACLResourceTypeCluster, Name: "kafka-cluster", Operation: kmsg.ACLOperationIdempotentWrite})
 	}
 	return fmt.Errorf("producing to %s: %w", r.Topic, err)
 }
