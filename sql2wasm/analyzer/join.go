@@ -435,6 +435,20 @@ func (q *queryAnalysis) finalJoinChecker(clause string) *exprChecker {
 	return c
 }
 
+// inBoth reports whether both sources have a column of this name.
+func (ja *joinAnalysis) inBoth(name string) bool {
+	for _, side := range ja.sides {
+		found := false
+		for _, c := range side.src.Columns {
+			found = found || c.Name == name
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // joinItem is one item of a join's projection, `*` expanded.
 type joinItem struct {
 	name string
@@ -499,7 +513,9 @@ func (q *queryAnalysis) joinProjection() *Error {
 		switch {
 		case it.Alias != nil:
 			ji.name = it.Alias.Name
-		case isRef && ref.Qualifier != nil:
+		case isRef && ref.Qualifier != nil && ja.inBoth(ref.Name.Name):
+			// A column name both sources have is prefixed with the alias
+			// that chose it; a name only one has stays as it is.
 			ji.name = ref.Qualifier.Name + "_" + ref.Name.Name
 		case isRef:
 			ji.name = ref.Name.Name
