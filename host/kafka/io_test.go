@@ -223,4 +223,5 @@ func TestProducerWithoutAnyWrite(t *testing.T) {
 	if !errors.As(err, &acl) || acl.ResourceType != kmsg.ACLResourceTypeCluster || acl.Operation != kmsg.ACLOperationIdempotentWrite {
 		t.Fatalf("Flush: %v, want an ACL error for IDEMPOTENT_WRITE on the cluster", err)
 	}
+	t.Log(err)
 }
