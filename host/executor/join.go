@@ -242,15 +242,15 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 			return err
 		}
 	}
-	// A record older than the retention is not stored (its window store
-	// segment is gone) and finds only what is still held.
-	horizon := op.streamTime - op.bufs[s].Retention
+	// A record beyond its side's retention is not stored (its window
+	// store drops it as expired); it still joins what the other side
+	// holds.
 	var self *state.Buffered
-	if ts >= horizon {
+	if op.bufs[s].Observe(ts) {
 		self = op.bufs[s].Add(op.key[:], pi.row, ts)
 	}
 	matched := false
-	err := op.bufs[1-s].Range(op.key[:], max(from, 0, horizon), max(to, 0), func(o *state.Buffered) error {
+	err := op.bufs[1-s].Range(op.key[:], max(from, 0), max(to, 0), func(o *state.Buffered) error {
 		matched = true
 		o.Matched = true
 		op.fill(p, s, pi.row)
@@ -278,8 +278,8 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 		}
 	}
 	if op.streamTime >= op.nextSweep {
-		op.bufs[0].Expire(op.streamTime)
-		op.bufs[1].Expire(op.streamTime)
+		op.bufs[0].Expire(!op.eager && op.pads(0))
+		op.bufs[1].Expire(!op.eager && op.pads(1))
 		op.nextSweep = op.streamTime + max(min(op.bufs[0].Retention/4, 60_000), 1)
 	}
 	return nil

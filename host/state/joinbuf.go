@@ -29,14 +29,30 @@ type JoinBuffer struct {
 	// Retention is how long a record is kept after its timestamp.
 	Retention int64
 	byKey     map[string][]*Buffered
-	buf       []byte
-	seq       int64
-	n         int
+	// streamTime is the largest timestamp offered to this buffer: like a
+	// Kafka Streams window store, each side expires by its own time.
+	streamTime int64
+	buf        []byte
+	seq        int64
+	n          int
 }
 
 // NewJoinBuffer returns an empty buffer keeping records for retention ms.
 func NewJoinBuffer(retention int64) *JoinBuffer {
-	return &JoinBuffer{Retention: retention, byKey: map[string][]*Buffered{}}
+	return &JoinBuffer{Retention: retention, byKey: map[string][]*Buffered{}, streamTime: math.MinInt64}
+}
+
+// Observe advances the buffer's stream time to ts and reports whether a
+// record at ts is still within the retention (else a window store drops
+// it as expired).
+func (b *JoinBuffer) Observe(ts int64) bool {
+	b.streamTime = max(b.streamTime, ts)
+	return ts > b.streamTime-b.Retention
+}
+
+// live reports whether a record at ts is within the retention.
+func (b *JoinBuffer) live(ts int64) bool {
+	return b.streamTime == math.MinInt64 || ts > b.streamTime-b.Retention
 }
 
 // Len returns the number of records held.
@@ -57,7 +73,7 @@ func (b *JoinBuffer) Add(key, cols []sdk.Value, ts int64) *Buffered {
 func (b *JoinBuffer) Range(key []sdk.Value, from, to int64, fn func(*Buffered) error) error {
 	b.buf = AppendKey(b.buf[:0], key)
 	for _, e := range b.byKey[string(b.buf)] {
-		if e.TS >= from && e.TS <= to {
+		if e.TS >= from && e.TS <= to && b.live(e.TS) {
 			if err := fn(e); err != nil {
 				return err
 			}
@@ -66,18 +82,17 @@ func (b *JoinBuffer) Range(key []sdk.Value, from, to int64, fn func(*Buffered) e
 	return nil
 }
 
-// Expire drops the records older than streamTime - Retention. Before a
-// record goes, keep (if not nil) is asked whether it must stay (an outer
-// join's unmatched record still waiting for its window to close).
-func (b *JoinBuffer) Expire(streamTime int64) {
-	if streamTime == math.MinInt64 {
+// Expire drops the records beyond the retention, except the unmatched
+// records of an outer side (pending) whose NULL-padded row is not emitted
+// yet.
+func (b *JoinBuffer) Expire(pending bool) {
+	if b.streamTime == math.MinInt64 {
 		return
 	}
-	horizon := streamTime - b.Retention
 	for id, list := range b.byKey {
 		keep := list[:0]
 		for _, e := range list {
-			if e.TS >= horizon {
+			if b.live(e.TS) || (pending && !e.Matched && !e.Padded) {
 				keep = append(keep, e)
 			} else {
 				b.n--
@@ -112,14 +127,15 @@ func (b *JoinBuffer) Each(fn func(*Buffered) error) error {
 }
 
 type bufSnapshot struct {
-	Version int         `msgpack:"v"`
-	Seq     int64       `msgpack:"seq"`
-	Records []*Buffered `msgpack:"r"`
+	Version    int         `msgpack:"v"`
+	Seq        int64       `msgpack:"seq"`
+	StreamTime int64       `msgpack:"st"`
+	Records    []*Buffered `msgpack:"r"`
 }
 
 // Snapshot encodes the buffer (msgpack), deterministically.
 func (b *JoinBuffer) Snapshot() ([]byte, error) {
-	s := bufSnapshot{Version: 1, Seq: b.seq}
+	s := bufSnapshot{Version: 1, Seq: b.seq, StreamTime: b.streamTime}
 	_ = b.Each(func(e *Buffered) error { s.Records = append(s.Records, e); return nil })
 	return marshal(&s)
 }
@@ -133,7 +149,7 @@ func (b *JoinBuffer) Restore(data []byte) error {
 	if s.Version != 1 {
 		return fmt.Errorf("restore join buffer: snapshot version %d, want 1", s.Version)
 	}
-	b.byKey, b.n, b.seq = map[string][]*Buffered{}, 0, s.Seq
+	b.byKey, b.n, b.seq, b.streamTime = map[string][]*Buffered{}, 0, s.Seq, s.StreamTime
 	for _, e := range s.Records {
 		id := string(AppendKey(nil, e.Key))
 		b.byKey[id] = append(b.byKey[id], e)
