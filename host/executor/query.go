@@ -102,6 +102,14 @@ type Query struct {
 	passKey, passVal     []binding // without a stage: per sink key/value column
 	outTS                int       // stage output index of the sink's TIMESTAMP column, or -1
 	windowIn, windowSink *sdk.KeyWindow
+	// nullKeyPasses: the sink's key columns are the source's (in number
+	// and type), so a null source key that reaches the sink with only
+	// NULL key columns is written as a null key, as ksqlDB writes a key
+	// it never rebuilt. A key rebuilt with PARTITION BY is written even
+	// when all its columns are NULL ({"A":null,"B":null}). The manifest
+	// does not say whether the key was rebuilt, so a PARTITION BY giving
+	// a key of the source key's types counts as unchanged.
+	nullKeyPasses bool
 
 	instances InstanceFactory
 	pipe      *pipeline // the stateful path (pipeline.go), nil for a stateless query
@@ -153,6 +161,7 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 	q.table = q.src.Kind == sdk.Table
 	q.windowIn = q.src.Window
 	q.windowSink = q.sink.Window
+	q.nullKeyPasses = sameTypes(q.src.KeyColumns(), q.sink.KeyColumns())
 	if q.src.TimestampFormat != "" {
 		return nil, fmt.Errorf("query %s: %w: TIMESTAMP_FORMAT", q.id, ErrNotSupported)
 	}
@@ -214,6 +223,29 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 		}
 	}
 	return q, nil
+}
+
+// sameTypes reports whether a and b have the same column types in order.
+func sameTypes(a, b []sdk.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Type != b[i].Type {
+			return false
+		}
+	}
+	return true
+}
+
+// allNull reports whether every value of row is NULL.
+func allNull(row []sdk.Value) bool {
+	for i := range row {
+		if !row[i].Null {
+			return false
+		}
+	}
+	return true
 }
 
 func indexOf(cols []sdk.Column, name string) int {
@@ -401,6 +433,7 @@ type rowMeta struct {
 	rowtime   int64
 	win       winBounds
 	tombstone bool // no value: emit the key with a null value
+	nullKey   bool // the source record has a null key
 }
 
 type winBounds struct {
@@ -554,6 +587,7 @@ func (t *task) decode(ctx context.Context, q *Query, recs []Record, i int) (rowM
 		}
 		m.tombstone = true
 	}
+	m.nullKey = q.keySerde.IsNull(key)
 	if err := q.keySerde.Decode(key, t.keyRow); err != nil {
 		t.logDecode(ctx, q, recs, i, LogDeserialization, err.Error())
 		return m, false
@@ -786,6 +820,9 @@ func (t *task) produce(ctx context.Context, q *Query, recs []Record, m rowMeta, 
 	}
 	if key != nil {
 		t.keyBuf = key
+		if m.nullKey && q.nullKeyPasses && allNull(t.outKey) {
+			key = nil
+		}
 	}
 	if q.windowSink != nil && m.win.ok {
 		key = appendWindow(key, q.windowSink, m.win)

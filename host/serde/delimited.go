@@ -248,14 +248,15 @@ func (s *delimitedSerde) setField(c int, tok []byte, escaped bool, row []sdk.Val
 	return s.err(col.Name, fmt.Sprintf("cannot parse %s as %s", quoteValue(tok), col.Type))
 }
 
-// Encode implements Serde. A key whose columns are all NULL is a null
-// record; a value always has a record, even when empty.
+// Encode implements Serde. A NULL single-column key is a null record; a key
+// of several NULL columns is a record of empty fields (","), and a value
+// always has a record, even when empty.
 func (s *delimitedSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
 	n := len(s.cols)
 	if len(row) != n {
 		return nil, rowLenError(sdk.FormatDelimited, s.key, len(row), n)
 	}
-	if s.key && allNull(row) {
+	if s.key && len(s.cols) == 1 && row[0].Null {
 		return nil, nil
 	}
 	dst = nonNil(dst)

@@ -137,6 +137,8 @@ func TestDelimitedEncode(t *testing.T) {
 			row: []sdk.Value{sdk.Null(sdk.TypeInt)}, want: ``},
 		{name: "single NULL key is a null record", cols: []sdk.Column{col("K", sdk.TypeInt)}, opts: Options{Key: true},
 			row: []sdk.Value{sdk.Null(sdk.TypeInt)}, want: "<nil>"},
+		{name: "all-NULL multi-column key is a record of empty fields", cols: []sdk.Column{col("K", sdk.TypeInt), col("K2", sdk.TypeString)}, opts: Options{Key: true},
+			row: []sdk.Value{sdk.Null(sdk.TypeInt), sdk.Null(sdk.TypeString)}, want: ","},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

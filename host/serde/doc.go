@@ -49,10 +49,14 @@
 // # Null records
 //
 // A null record (a Kafka tombstone, or JSON null) decodes as a row of NULLs;
-// IsNull tells it apart. A key whose columns are all NULL encodes as a null
-// key, so a null key survives a decode and encode; so does a single NULL
-// value written bare (KAFKA, or JSON with WRAP_SINGLE_VALUE=false), as in
-// ksqlDB.
+// IsNull tells it apart. A NULL single-column key encodes as a null key, so
+// such a null key survives a decode and encode; so does a single NULL value
+// written bare (KAFKA, or JSON with WRAP_SINGLE_VALUE=false), as in ksqlDB.
+// A key of several columns that are all NULL encodes as a record
+// ({"A":null,"B":null}, or "," in DELIMITED): ksqlDB writes a key it built
+// (PARTITION BY a, b) so, and only a null key passed through unchanged stays
+// null, which the caller decides (the executor remembers that the source
+// key was null).
 //
 // # Differences from ksqlDB
 //

@@ -455,8 +455,9 @@ func isRangeErr(err error) bool {
 func quoteRaw(b []byte) string { return quoteValue(b) }
 
 // Encode implements Serde. Objects have the column names as fields, in
-// column order, without white space, as ksqlDB writes them. A key whose
-// columns are all NULL is a null record.
+// column order, without white space, as ksqlDB writes them. A single-column
+// key is bare, so a NULL one is a null record; a key of several columns is
+// an object even when all of them are NULL.
 func (s *jsonSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
 	if len(row) != len(s.cols) {
 		return nil, rowLenError(sdk.FormatJSON, s.key, len(row), len(s.cols))
@@ -466,9 +467,6 @@ func (s *jsonSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
 			return nil, nil
 		}
 		return s.appendValue(nonNil(dst), 0, row[0])
-	}
-	if s.key && allNull(row) {
-		return nil, nil
 	}
 	var err error
 	for c := range s.cols {

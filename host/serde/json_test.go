@@ -257,9 +257,16 @@ func TestJSONEncode(t *testing.T) {
 			row: []sdk.Value{sdk.Null(sdk.TypeString)}, want: "<nil>"},
 		{name: "multi-column key", cols: []sdk.Column{col("F1", sdk.TypeInt), col("F2", sdk.TypeInt)}, opts: Options{Key: true},
 			row: []sdk.Value{sdk.Int(1), sdk.Null(sdk.TypeInt)}, want: `{"F1":1,"F2":null}`},
-		// multi-col-keys.json "select * from stream": a null key stays null.
-		{name: "multi-col-keys.json all-NULL key is a null record", cols: []sdk.Column{col("K", sdk.TypeInt), col("K2", sdk.TypeInt)}, opts: Options{Key: true},
-			row: []sdk.Value{sdk.Null(sdk.TypeInt), sdk.Null(sdk.TypeInt)}, want: "<nil>"},
+		// partition-by.json "multiple columns - select explicit": a key of
+		// several columns is an object even when they are all NULL (the
+		// executor keeps a null source key null when it passes unchanged,
+		// as multi-col-keys.json "select * from stream" expects).
+		{name: "partition-by.json all-NULL multi-column key is an object", cols: []sdk.Column{col("ID", sdk.TypeInt), col("AGE", sdk.TypeInt)}, opts: Options{Key: true},
+			row: []sdk.Value{sdk.Null(sdk.TypeInt), sdk.Null(sdk.TypeInt)}, want: `{"ID":null,"AGE":null}`},
+		{name: "multi-column key with one NULL", cols: []sdk.Column{col("K", sdk.TypeInt), col("K2", sdk.TypeInt)}, opts: Options{Key: true},
+			row: []sdk.Value{sdk.Null(sdk.TypeInt), sdk.Int(2)}, want: `{"K":null,"K2":2}`},
+		{name: "single NULL key is a null record", cols: []sdk.Column{col("K", sdk.TypeInt)}, opts: Options{Key: true},
+			row: []sdk.Value{sdk.Null(sdk.TypeInt)}, want: "<nil>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

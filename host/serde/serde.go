@@ -39,13 +39,16 @@ type Serde interface {
 	// Encode appends the encoding of row to dst and returns the extended
 	// buffer. It does not allocate beyond growing dst.
 	//
-	// It returns a nil slice when the row encodes to a null record: a key
-	// whose columns are all NULL (so that a null key read by Decode is
-	// written back as a null key), a single unwrapped value (KAFKA, or JSON
-	// without WRAP_SINGLE_VALUE) that is NULL, and for NONE always. An
-	// empty but present record (an empty KAFKA string) is returned as a
-	// non-nil empty slice. Callers that reuse a buffer should keep it
-	// separately: a nil result does not hand the buffer back.
+	// It returns a nil slice when the row encodes to a null record: a NULL
+	// single-column key, a single unwrapped value (KAFKA, or JSON without
+	// WRAP_SINGLE_VALUE) that is NULL, and for NONE always. A key of
+	// several columns is a record even when all its columns are NULL
+	// ({"A":null,"B":null} in JSON, "," in DELIMITED), as ksqlDB writes a
+	// key it built; a caller that passes a null key through unchanged
+	// writes nil itself (IsNull tells it the key was null). An empty but
+	// present record (an empty KAFKA string) is returned as a non-nil
+	// empty slice. Callers that reuse a buffer should keep it separately:
+	// a nil result does not hand the buffer back.
 	Encode(dst []byte, row []sdk.Value) ([]byte, error)
 
 	// IsNull reports whether data is a null record: nil, and for JSON also
