@@ -324,3 +324,44 @@ func TestDeliveryFailureStopsTheQuery(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoInstancesShareTheGroup runs two instances with the same service
+// id: they split the partitions in the query's consumer group, and
+// together produce every output exactly once.
+func TestTwoInstancesShareTheGroup(t *testing.T) {
+	c := startCluster(t, "pair_", "mortgages", "qualified")
+	if err := c.b.CreateTopics(context.Background(), 4, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	r1 := startRun(t, c)
+	r2 := startRun(t, c)
+	produce(t, c.admin, "mortgages", 0, 400)
+	w := want(0, 400)
+	got := consume(t, c.admin, "qualified", len(w))
+	r1.stop(t)
+	r2.stop(t)
+	if strings.Join(got, "\n") != strings.Join(w, "\n") {
+		t.Errorf("%d output records, want %d:\n%s", len(got), len(w), strings.Join(got, "\n"))
+	}
+	// Between them they read every input record once.
+	in1, in2 := finalIn(t, r1.status.String()), finalIn(t, r2.status.String())
+	if in1+in2 != 400 {
+		t.Errorf("the instances read %d and %d records, want 400 in all", in1, in2)
+	}
+}
+
+// finalIn returns the input count of the last status line.
+func finalIn(t *testing.T, status string) int {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(status), "\n")
+	var n int
+	last := lines[len(lines)-1]
+	i := strings.Index(last, ": in ")
+	if i < 0 {
+		t.Fatalf("no status line: %q", status)
+	}
+	if _, err := fmt.Sscanf(last[i:], ": in %d,", &n); err != nil {
+		t.Fatalf("status line %q: %v", last, err)
+	}
+	return n
+}
