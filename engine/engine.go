@@ -244,6 +244,9 @@ func (e *Engine) undeclare(name string) {
 
 // startQuery loads a persistent query's module and registers the query.
 func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
+	if err := e.checkCopartitioned(c.manifest); err != nil {
+		return err
+	}
 	mod, err := e.rt.Load(ctx, c.module)
 	if err != nil {
 		return err
@@ -276,6 +279,28 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 		}
 	}
 	e.queries = append(e.queries, q)
+	return nil
+}
+
+// checkCopartitioned refuses a join of sources whose topics have different
+// partition counts, with ksqlDB's message: the executor joins partition p
+// of one side with partition p of the other, which only finds matches when
+// both sides are partitioned alike.
+func (e *Engine) checkCopartitioned(man *sdk.Manifest) error {
+	if man == nil || man.Pipeline.Operator == nil || man.Pipeline.Operator.Join == nil {
+		return nil
+	}
+	j := man.Pipeline.Operator.Join
+	in := man.Pipeline.Inputs
+	if j.Left < 0 || j.Left >= len(in) || j.Right < 0 || j.Right >= len(in) {
+		return nil // Validate reports it
+	}
+	l, r := &man.Sources[in[j.Left].Source], &man.Sources[in[j.Right].Source]
+	lp, rp := e.topics.Partitions(l.Topic), e.topics.Partitions(r.Topic)
+	if lp > 0 && rp > 0 && lp != rp {
+		return fmt.Errorf("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
+			l.Name, r.Name, l.Name, lp, r.Name, rp)
+	}
 	return nil
 }
 
@@ -422,6 +447,9 @@ func (q *Query) Process(ctx context.Context, recs []executor.Record) error {
 // pump processes what the query has not read yet; it returns how many
 // records it read.
 func (q *Query) pump(ctx context.Context, topics *executor.MemoryTopics) (int, error) {
+	if len(q.man.Sources) > 1 {
+		return q.pumpByTime(ctx, topics)
+	}
 	n := 0
 	for _, topic := range q.SourceTopics() {
 		for p := int32(0); p < int32(topics.Partitions(topic)); p++ {
@@ -440,6 +468,53 @@ func (q *Query) pump(ctx context.Context, topics *executor.MemoryTopics) (int, e
 		}
 	}
 	return n, nil
+}
+
+// pumpByTime feeds a query of several sources (a join) the way a Kafka
+// Streams task chooses among its input partitions: always the buffered
+// record with the smallest timestamp (ties go to the source listed first,
+// then the lower partition), so that a table row and a stream row are
+// processed in event-time order whichever topic they are on.
+func (q *Query) pumpByTime(ctx context.Context, topics *executor.MemoryTopics) (int, error) {
+	type cursor struct {
+		k    tp
+		recs []executor.Record
+	}
+	var cs []*cursor
+	seen := map[string]bool{}
+	for _, topic := range q.SourceTopics() {
+		if seen[topic] {
+			continue // a self-join reads its topic once
+		}
+		seen[topic] = true
+		for p := int32(0); p < int32(topics.Partitions(topic)); p++ {
+			k := tp{topic, p}
+			recs, err := topics.Fetch(topic, p, q.offsets[k], 1<<30)
+			if err != nil || len(recs) == 0 {
+				continue
+			}
+			cs = append(cs, &cursor{k: k, recs: recs})
+		}
+	}
+	n := 0
+	for {
+		var next *cursor
+		for _, c := range cs {
+			if len(c.recs) > 0 && (next == nil || c.recs[0].Timestamp < next.recs[0].Timestamp) {
+				next = c
+			}
+		}
+		if next == nil {
+			return n, nil
+		}
+		rec := next.recs[:1]
+		next.recs = next.recs[1:]
+		q.offsets[next.k] = rec[0].Offset + 1
+		n++
+		if err := q.exec.Process(ctx, rec); err != nil {
+			return n, err
+		}
+	}
 }
 
 func (q *Query) close(ctx context.Context) error {
