@@ -128,6 +128,7 @@ type demo struct {
 	start       time.Time
 
 	produced struct{ clients, mortgages, events atomic.Int64 }
+	names    sync.Map                 // client id (int32) -> name, for readable results
 	results  map[string]*atomic.Int64 // by output topic
 }
 
@@ -514,6 +515,7 @@ func (d *demo) generate(ctx context.Context) error {
 			c.Type = "Commercial"
 		}
 		clients[i] = c
+		d.names.Store(c.ID, c.Name)
 		produce(topicClients, intKey(c.ID), mustJSON(c), &d.produced.clients)
 	}
 	d.printf("input  %d clients (residential and commercial, credit scores 640-839)\n", len(clients))
@@ -564,7 +566,14 @@ func (d *demo) generate(ctx context.Context) error {
 		}
 		switch {
 		case i == 5*d.rate && deleted == 0: // one client leaves, after 5 s
+			// Preferably a qualifying client, so the results show it.
 			c := clients[rng.IntN(len(clients))]
+			for _, q := range clients {
+				if q.Type == "Residential" && q.CreditScore > 750 {
+					c = q
+					break
+				}
+			}
 			deleted = c.ID
 			produce(topicClients, intKey(c.ID), nil, &d.produced.clients)
 			d.printf("input  client %d (%s) deleted (tombstone): their mortgages no longer qualify\n", c.ID, c.Name)
@@ -576,7 +585,11 @@ func (d *demo) generate(ctx context.Context) error {
 			old := c.CreditScore
 			c.CreditScore = min(850, max(300, old+rng.IntN(121)-60))
 			produce(topicClients, intKey(c.ID), mustJSON(c), &d.produced.clients)
-			d.printf("input  client %d (%s, %s) credit score %d -> %d\n", c.ID, c.Name, c.Type, old, c.CreditScore)
+			note := ""
+			if c.Type == "Residential" && (old > 750) != (c.CreditScore > 750) {
+				note = map[bool]string{true: ": now qualifies", false: ": no longer qualifies"}[c.CreditScore > 750]
+			}
+			d.printf("input  client %d (%s, %s) credit score %d -> %d%s\n", c.ID, c.Name, c.Type, old, c.CreditScore, note)
 		default: // a mortgage event, sometimes for an unknown client
 			mortgageID++
 			client := int32(1 + rng.IntN(len(clients)+2))
@@ -646,13 +659,13 @@ func (d *demo) viewResults(ctx context.Context, ready func()) error {
 					return
 				}
 			}
-			d.printf("%s\n", formatResult(r))
+			d.printf("%s\n", d.formatResult(r))
 		})
 	}
 }
 
 // formatResult prints a result record as one readable line.
-func formatResult(r *kgo.Record) string {
+func (d *demo) formatResult(r *kgo.Record) string {
 	ts := r.Timestamp.Format("15:04:05.000")
 	var v map[string]any
 	_ = json.Unmarshal(r.Value, &v)
@@ -664,8 +677,14 @@ func formatResult(r *kgo.Record) string {
 		if v == nil {
 			return fmt.Sprintf("result %s qualified_clients     client %s: (deleted)", ts, formatKey(r.Key))
 		}
+		who := formatKey(r.Key)
+		if len(r.Key) == 4 {
+			if name, ok := d.names.Load(int32(binary.BigEndian.Uint32(r.Key))); ok {
+				who += " (" + name.(string) + ")"
+			}
+		}
 		return fmt.Sprintf("result %s qualified_clients     client %s in %v: %v (residential, credit score > 750)",
-			ts, formatKey(r.Key), v["CITY"], v["ACTION"])
+			ts, who, v["CITY"], v["ACTION"])
 	case topicMalfunc:
 		dev, win := windowedKey(r.Key)
 		if v == nil {
