@@ -600,6 +600,10 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 	for i, a := range args {
 		text := canonicalPlan(q, x.Args[i])
 		out, ok := ag.argByText[text]
+		if g := q.groupIndex(x.Args[i]); !ok && g >= 0 && ag.groupBy[g].expr.Type() == a.Type() {
+			// An argument that is a GROUP BY expression reads its column.
+			out, ok = ag.groupBy[g].name, true
+		}
 		if !ok {
 			out = ag.internalName()
 			ag.argByText[text] = out

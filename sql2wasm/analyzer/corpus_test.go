@@ -241,9 +241,14 @@ var statefulFiles = []string{
 	"stream-table-join", "table-table-join",
 }
 
-// Floor for TestCorpusStateful: stateful statements (GROUP BY, WINDOW,
-// JOIN) of positive variants that analyze.
-const floorStatefulAnalyzed = 0
+// Floors for TestCorpusStateful, measured when the analyzer was last
+// improved: stateful statements (GROUP BY, WINDOW, JOIN) of positive
+// variants that analyze, and negative variants rejected at the last
+// statement with ksqlDB's message.
+const (
+	floorStatefulAnalyzed = 128
+	floorStatefulMessage  = 54
+)
 
 // statefulStmt matches a statement that needs a host operator.
 var statefulStmt = regexp.MustCompile(`(?is)\bSELECT\b.*\b(GROUP\s+BY|JOIN|WINDOW)\b`)
@@ -329,6 +334,9 @@ func TestCorpusStateful(t *testing.T) {
 	}
 	if analyzed < floorStatefulAnalyzed {
 		t.Errorf("stateful statements analyzed: %d, floor %d", analyzed, floorStatefulAnalyzed)
+	}
+	if msgMatch < floorStatefulMessage {
+		t.Errorf("negative stateful variants with ksqlDB's message: %d, floor %d", msgMatch, floorStatefulMessage)
 	}
 }
 
