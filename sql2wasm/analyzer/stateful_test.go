@@ -220,7 +220,6 @@ stage_2($0 T1_ID INTEGER, $1 T1_X STRING, $2 T2_ID INTEGER, $3 T2_Y STRING)
 	}
 }
 
-
 // TestStatefulErrors checks ksqlDB's messages for invalid aggregations and
 // joins, and where they point.
 func TestStatefulErrors(t *testing.T) {
