@@ -105,3 +105,45 @@ func TestEngineAggregation(t *testing.T) {
 		t.Errorf("outputs %v, want %s", got, want)
 	}
 }
+
+const aggAllocScript = `
+	CREATE STREAM s (id INT KEY, a INT, b BIGINT, c DOUBLE) WITH (kafka_topic='s', value_format='JSON');
+	CREATE TABLE o AS SELECT a, COUNT(*) AS n, SUM(b) AS sb, MAX(c) AS mc FROM s WHERE a > 0 GROUP BY a;`
+
+// TestAggregationDoesNotAllocate checks the stateful hot path on a
+// compiled aggregation once its groups exist: input stage, accumulators,
+// final stage and sink reuse their rows and buffers.
+func TestAggregationDoesNotAllocate(t *testing.T) {
+	produced := 0
+	q := compiledQuery(t, aggAllocScript, executor.SinkFunc(func(context.Context, *executor.Record) error { produced++; return nil }))
+	recs := allocRecords(3000)
+	ctx := context.Background()
+	if err := q.Process(ctx, recs); err != nil { // warm up: groups, buffers
+		t.Fatal(err)
+	}
+	if produced == 0 || produced == len(recs) {
+		t.Fatalf("%d of %d records produced: the filter did not run", produced, len(recs))
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if err := q.Process(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Process allocated %.0f times per batch of %d records, want 0", allocs, len(recs))
+	}
+}
+
+func BenchmarkAggregationJSON(b *testing.B) {
+	q := compiledQuery(b, aggAllocScript, executor.SinkFunc(func(context.Context, *executor.Record) error { return nil }))
+	recs := allocRecords(4096)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := q.Process(ctx, recs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "records/s")
+}

@@ -64,6 +64,7 @@ type pipeline struct {
 	sinkOps []int // without a final stage: per sink column (key then value), index into opRow
 	inst    StageInstance
 	outTask *task // its outKey/outVal and buffers serve produce
+	one     [1]Record
 }
 
 // pseudo-columns a final stage may read that the operator row does not
@@ -609,8 +610,10 @@ func (p *pipeline) produceDirect(ctx context.Context, q *Query, rec *Record, ts 
 }
 
 func (p *pipeline) produce(ctx context.Context, q *Query, rec *Record, ts int64, win winBounds, deleted bool) error {
-	recs := []Record{*rec}
-	return p.outTask.produce(ctx, q, recs, rowMeta{win: win}, rec, ts, deleted)
+	// task.produce logs by index into a record slice: a one-record array
+	// in the pipeline avoids allocating one per output.
+	p.one[0] = *rec
+	return p.outTask.produce(ctx, q, p.one[:], rowMeta{win: win}, &p.one[0], ts, deleted)
 }
 
 // convert converts a key value to the sink key column's type where the
@@ -644,7 +647,8 @@ type aggOp struct {
 	prevRow  []sdk.Value
 	windowed bool
 	session  bool
-	nk       int // group-by columns in opRow
+	nk       int                      // group-by columns in opRow
+	updateFn func(state.Update) error // op.update, bound once (a method value allocates)
 	// current record, for the emit callback
 	ctx context.Context
 	q   *Query
@@ -690,6 +694,7 @@ func newAggOp(q *Query, p *pipeline, a *sdk.Aggregate) (*aggOp, error) {
 		p.opCols = append(p.opCols, sdk.Column{Name: "WINDOWSTART", Type: sdk.TypeBigInt}, sdk.Column{Name: "WINDOWEND", Type: sdk.TypeBigInt})
 	}
 	op.a = state.NewAggregation(funcs, win, a.EmitFinal)
+	op.updateFn = op.update
 	op.key = make([]sdk.Value, len(op.groupBy))
 	op.argv = make([]sdk.Value, len(op.args))
 	if !pi.stream {
@@ -731,7 +736,7 @@ func (op *aggOp) process(ctx context.Context, q *Query, p *pipeline, pi *pipeInp
 		// subtraction, then the new group's addition.
 		if old := op.prev.Get(srcKey); old != nil {
 			k, args := old.Cols[:op.nk], old.Cols[op.nk:]
-			emit := op.update
+			emit := op.updateFn
 			if !deleted && !nullKey && sameValues(k, op.key) {
 				emit = func(state.Update) error { return nil }
 			}
@@ -750,7 +755,7 @@ func (op *aggOp) process(ctx context.Context, q *Query, p *pipeline, pi *pipeInp
 		op.prevRow = append(append(op.prevRow[:0], op.key...), op.argv...)
 		op.prev.Put(srcKey, op.prevRow, m.rowtime)
 	}
-	late, err := op.a.Add(op.key, op.argv, m.rowtime, op.update)
+	late, err := op.a.Add(op.key, op.argv, m.rowtime, op.updateFn)
 	if err != nil {
 		return err
 	}
