@@ -750,6 +750,16 @@ func (q *queryAnalysis) aggregateProjection(items []aggItem) *Error {
 		}
 		exprs[i] = e
 	}
+	// ksqlDB's aggregation schema holds every projection item as a value
+	// before it picks the key, so a key alias that another item repeats is
+	// a duplicate value column there.
+	seen := map[string]bool{}
+	for i, it := range items {
+		if seen[it.name] {
+			return errorf(it.pos, "Duplicate value columns found in schema: `%s` %s", it.name, exprs[i].Type())
+		}
+		seen[it.name] = true
+	}
 	isKey := make([]bool, len(items))
 	var missing []string
 	for _, g := range q.agg.groupBy {

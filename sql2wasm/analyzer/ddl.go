@@ -287,7 +287,7 @@ func windowInfo(with withProps) (*sdk.KeyWindow, *Error) {
 	}
 	d, err := parseDuration(size)
 	if err != nil {
-		return nil, errorf(spos, "Error in WITH clause property 'WINDOW_SIZE': %v\nExample valid value: '10 SECONDS'", err)
+		return nil, errorf(spos, "Configuration WINDOW_SIZE is invalid: Invalid duration: '%s'. %v", size, err)
 	}
 	w.SizeMs = d.Milliseconds()
 	return w, nil
@@ -306,7 +306,7 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	d, ok := durationUnit(f[1])
 	if !ok {
-		return 0, fmt.Errorf("Unknown time unit: '%s'", f[1])
+		return 0, fmt.Errorf("Unknown time unit: '%s'", strings.ToUpper(f[1]))
 	}
 	return time.Duration(n) * d, nil
 }
