@@ -28,7 +28,7 @@ func TestCorpusGenerates(t *testing.T) {
 		"group-by", "having", "count", "sum", "average", "average-udaf", "tumbling-windows",
 		"hopping-windows", "session-windows", "window-bounds", "windowed-source", "table", "joins",
 		"stream-table-join", "table-table-join"}
-	modules := 0
+	modules, stateful := 0, 0
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(dir, f+".json"))
 		if errors.Is(err, os.ErrNotExist) {
@@ -77,9 +77,15 @@ func TestCorpusGenerates(t *testing.T) {
 					if err := res.Manifest.Validate(); err != nil {
 						t.Errorf("%s - %s: manifest: %v", f, tc.Name, err)
 					}
+					if err := checkPipeline(res.Manifest); err != nil {
+						t.Errorf("%s - %s: pipeline: %v", f, tc.Name, err)
+					}
+					if res.Manifest.Pipeline.Operator != nil {
+						stateful++
+					}
 				}
 			}
 		}
 	}
-	t.Logf("%d modules generated", modules)
+	t.Logf("%d modules generated, %d of them stateful", modules, stateful)
 }

@@ -21,6 +21,19 @@
 // The files follow the clauses of a query: scope.go resolves names, expr.go
 // types expressions, funcs.go resolves functions, select.go, where.go and
 // partition.go handle their clauses, sink.go derives the sink, query.go
-// orchestrates them. GROUP BY, windows and joins are rejected with "not
-// supported yet" and will get files of their own.
+// orchestrates them.
+//
+// Stateful queries have a host operator (sdk.Operator) between an input
+// stage per source and a final stage. aggregate.go plans GROUP BY, the
+// aggregate functions, WINDOW, HAVING and EMIT FINAL: the input stage
+// filters and computes the group and argument columns, sdk.Aggregate
+// groups and accumulates, the final stage applies HAVING and projects the
+// sink's key (the GROUP BY expressions, as the projection names them) and
+// values. join.go plans two-source joins (stream-stream with WITHIN,
+// stream-table, table-table on the primary key): each side's input stage
+// outputs the columns the query reads as ALIAS_COLUMN and its join key,
+// sdk.Join joins, the final stage applies the WHERE and projects; the key
+// is the join key, named after the first selected join column or the
+// synthetic ROWKEY. Multi-way joins, foreign-key joins, aggregation over a
+// join and joins of windowed sources are "not supported yet".
 package analyzer
