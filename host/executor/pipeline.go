@@ -816,6 +816,7 @@ func newStatefulQuery(cfg QueryConfig) (*Query, error) {
 		out:        cfg.Sink,
 		log:        cfg.Log,
 		tasks:      map[taskKey]*task{},
+		offsets:    map[taskKey]int64{},
 		tsIndex:    -1,
 		outTS:      -1,
 		windowSink: man.Sink.Window,
@@ -851,6 +852,7 @@ func (q *Query) processPipeline(ctx context.Context, recs []Record) error {
 			q.err = err
 			return err
 		}
+		q.offsets[taskKey{recs[start].Topic, recs[start].Partition}] = recs[end-1].Offset + 1
 		start = end
 	}
 	return nil

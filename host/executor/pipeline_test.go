@@ -65,6 +65,12 @@ type in struct {
 // runPipeline runs records one at a time (as ksqlDB's test runner feeds
 // them) and renders the sink's records as key[window]=value@ts.
 func runPipeline(t *testing.T, man *sdk.Manifest, stages map[int]*goStage, inputs []in, render func([]byte) string) ([]string, *MemoryProcessingLog) {
+	return runPipelineSplit(t, man, stages, inputs, render, -1)
+}
+
+// runPipelineSplit is runPipeline, stopping the query after split inputs
+// (none: -1) and going on with a new query restored from its checkpoint.
+func runPipelineSplit(t *testing.T, man *sdk.Manifest, stages map[int]*goStage, inputs []in, render func([]byte) string, split int) ([]string, *MemoryProcessingLog) {
 	t.Helper()
 	topics := NewMemoryTopics()
 	if err := topics.CreateTopic(man.Sink.Topic, 1); err != nil {
@@ -75,9 +81,27 @@ func runPipeline(t *testing.T, man *sdk.Manifest, stages map[int]*goStage, input
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer q.Close(context.Background())
+	defer func() { q.Close(context.Background()) }()
 	offsets := map[string]int64{}
-	for _, r := range inputs {
+	for i, r := range inputs {
+		if i == split {
+			snap, err := q.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Close(context.Background())
+			if q, err = NewQuery(QueryConfig{Manifest: man, Instances: &stagesInstance{stages}, Sink: topics, Log: log}); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Restore(snap); err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range q.Offsets() {
+				if o.Next != offsets[o.Topic] {
+					t.Errorf("restored offset of %s: %d, want %d", o.Topic, o.Next, offsets[o.Topic])
+				}
+			}
+		}
 		rec := Record{Topic: r.topic, Offset: offsets[r.topic], Key: r.key, Timestamp: r.ts}
 		offsets[r.topic]++
 		if r.value != "<null>" {
@@ -98,7 +122,12 @@ func runPipeline(t *testing.T, man *sdk.Manifest, stages map[int]*goStage, input
 	return out, log
 }
 
-func renderBig(k []byte) string { return fmt.Sprint(int64(binary.BigEndian.Uint64(k))) }
+func renderBig(k []byte) string {
+	if len(k) != 8 {
+		return fmt.Sprintf("%x", k)
+	}
+	return fmt.Sprint(int64(binary.BigEndian.Uint64(k)))
+}
 func renderStr(k []byte) string { return string(k) }
 
 // renderTimeWindowed renders a BIGINT key with a time window.
@@ -249,26 +278,27 @@ func joinManifest(leftKind sdk.SourceKind, typ string) *sdk.Manifest {
 	}
 }
 
+// coalesce is joinManifest's final stage: its key is COALESCE(T_ID,
+// TT_ID), as ksqlDB's ROWKEY of an outer join.
+func coalesce(st sdk.Stage) *goStage {
+	return newGoStage(4, len(st.Inputs), func(in []sdk.Value) (byte, []sdk.Value) {
+		k := in[0]
+		if k.Null {
+			k = in[1]
+		}
+		out := []sdk.Value{k, sdk.Null(sdk.TypeBigInt)}
+		for i, c := range st.Outputs[2:] {
+			v := in[i+2]
+			if v.Null {
+				v = sdk.Null(c.Type)
+			}
+			out = append(out, v)
+		}
+		return sdk.SelEmit, out
+	})
+}
+
 func TestJoinPipeline(t *testing.T) {
-	// The final stage's key is COALESCE(T_ID, TT_ID), as ksqlDB's
-	// ROWKEY of an outer join.
-	coalesce := func(st sdk.Stage) *goStage {
-		return newGoStage(4, len(st.Inputs), func(in []sdk.Value) (byte, []sdk.Value) {
-			k := in[0]
-			if k.Null {
-				k = in[1]
-			}
-			out := []sdk.Value{k, sdk.Null(sdk.TypeBigInt)}
-			for i, c := range st.Outputs[2:] {
-				v := in[i+2]
-				if v.Null {
-					v = sdk.Null(c.Type)
-				}
-				out = append(out, v)
-			}
-			return sdk.SelEmit, out
-		})
-	}
 	tests := []struct {
 		name   string
 		left   sdk.SourceKind
@@ -316,11 +346,70 @@ func TestJoinPipeline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			man := joinManifest(tt.left, tt.typ)
 			stages := map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil), 2: coalesce(man.Stages[2])}
-			// The sink drops X (the right key) from the value.
-			man.Sink.Columns = append(man.Sink.Columns[:1:1], man.Sink.Columns[1:]...)
 			got, _ := runPipeline(t, man, stages, tt.inputs, renderBig)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestCheckpointRestore stops each query at every point of its input,
+// restores a new query from the checkpoint and checks that the outputs
+// are those of an uninterrupted run.
+func TestCheckpointRestore(t *testing.T) {
+	test := source("TEST", sdk.Stream, keyCol("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt))
+	var aggInputs []in
+	for i := range 40 {
+		aggInputs = append(aggInputs, in{"test", bigKey(int64(i % 3)), fmt.Sprintf("x,%d", i*7%11), int64(i*997%20000) + int64(i*1000)})
+	}
+	type scenario struct {
+		name   string
+		man    *sdk.Manifest
+		stages func(man *sdk.Manifest) map[int]*goStage
+		inputs []in
+		render func([]byte) string
+	}
+	aggStages := func(man *sdk.Manifest) map[int]*goStage {
+		return map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], func(in []sdk.Value) bool { return in[1].I%3 != 0 })}
+	}
+	joinStages := func(man *sdk.Manifest) map[int]*goStage {
+		return map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil), 2: coalesce(man.Stages[2])}
+	}
+	var joinInputs []in
+	for i := range 30 {
+		topic := "test"
+		if i%3 == 1 {
+			topic = "test_table"
+		}
+		v := fmt.Sprintf("n%d,%d", i, i)
+		if i%7 == 6 {
+			v = "<null>"
+		}
+		joinInputs = append(joinInputs, in{topic, bigKey(int64(i % 4)), v, int64(i*1500%9000) + int64(i*500)})
+	}
+	scenarios := []scenario{
+		{"tumbling having", aggManifest(test, &sdk.Window{Type: sdk.WindowTumbling, SizeMs: 5000, GraceMs: 3000, RetentionMs: -1}, false), aggStages, aggInputs, renderTimeWindowed},
+		{"hopping emit final", aggManifest(test, &sdk.Window{Type: sdk.WindowHopping, SizeMs: 6000, AdvanceMs: 2000, GraceMs: 1000, RetentionMs: -1}, true), aggStages, aggInputs, renderTimeWindowed},
+		{"session", aggManifest(test, &sdk.Window{Type: sdk.WindowSession, SizeMs: 1500, GraceMs: 2000, RetentionMs: -1}, false), aggStages, aggInputs, renderSession},
+		{"table table full", joinManifest(sdk.Table, sdk.JoinFull), joinStages, joinInputs, renderBig},
+		{"stream table left", joinManifest(sdk.Stream, sdk.JoinLeft), joinStages, joinInputs, renderBig},
+	}
+	ss := joinManifest(sdk.Stream, sdk.JoinFull)
+	ss.Sources[1].Kind = sdk.Stream
+	ss.Pipeline.Operator.Join.Within = &sdk.JoinWindow{BeforeMs: 2000, AfterMs: 1000, GraceMs: 500}
+	scenarios = append(scenarios, scenario{"stream stream full with grace", ss, joinStages, joinInputs, renderBig})
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			whole, _ := runPipeline(t, sc.man, sc.stages(sc.man), sc.inputs, sc.render)
+			if len(whole) < 5 {
+				t.Fatalf("only %d outputs: the scenario tests little", len(whole))
+			}
+			for split := 1; split < len(sc.inputs); split += 3 {
+				got, _ := runPipelineSplit(t, sc.man, sc.stages(sc.man), sc.inputs, sc.render, split)
+				if !reflect.DeepEqual(got, whole) {
+					t.Fatalf("restored after %d inputs:\n%s\nuninterrupted:\n%s", split, strings.Join(got, "\n"), strings.Join(whole, "\n"))
+				}
 			}
 		})
 	}

@@ -112,7 +112,8 @@ type Query struct {
 	nullKeyPasses bool
 
 	instances InstanceFactory
-	pipe      *pipeline // the stateful path (pipeline.go), nil for a stateless query
+	pipe      *pipeline         // the stateful path (pipeline.go), nil for a stateless query
+	offsets   map[taskKey]int64 // next offset per input partition (checkpoint.go)
 	out       Sink
 	log       ProcessingLog
 	tasks     map[taskKey]*task
@@ -151,6 +152,7 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 		out:       cfg.Sink,
 		log:       cfg.Log,
 		tasks:     map[taskKey]*task{},
+		offsets:   map[taskKey]int64{},
 		tsIndex:   -1,
 		outTS:     -1,
 		filtered:  cfg.Filtered,
@@ -349,6 +351,7 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 			q.err = err
 			return err
 		}
+		q.offsets[taskKey{recs[start].Topic, recs[start].Partition}] = recs[end-1].Offset + 1
 		start = end
 	}
 	return nil
