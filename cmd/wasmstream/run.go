@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/wasmstream/wasmstream/engine"
 	"github.com/wasmstream/wasmstream/engine/live"
 	"github.com/wasmstream/wasmstream/host/broker"
@@ -42,13 +44,22 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Without bootstrap.servers it starts the embedded secured broker (in DIR/broker of --state-dir).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	// Flags may come after the files too (run q.sql --state-dir D).
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
 		}
-		return 2
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		fmt.Fprintln(stderr, "wasmstream run: no script given (want QUERIES.sql or MODULE.wasm...)")
 		return 2
 	}
@@ -56,19 +67,24 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wasmstream run: %v\n", err)
 		return 1
 	}
-	scripts, err := readScripts(fs.Args())
+	scripts, err := readScripts(files)
 	if err != nil {
 		return fail(err)
 	}
 	logLevel := slog.LevelError
 	if *verbose {
-		logLevel = slog.LevelWarn
+		logLevel = slog.LevelInfo
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel}))
 
 	cfg, err := cf.load("run", nil, stderr)
 	if err != nil {
 		return fail(err)
+	}
+	if g := cfg.Processing.ProcessingGuarantee; g.Set && strings.HasPrefix(g.Value, "exactly_once") {
+		// Said, not silently done differently: outputs may repeat after a
+		// crash (never after a clean stop).
+		fmt.Fprintf(stderr, "wasmstream run: warning: processing.guarantee=%s is not supported yet; running at-least-once\n", g.Value)
 	}
 	plan, err := planScripts(ctx, scripts, cfg.ServiceID)
 	if err != nil {
@@ -144,7 +160,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Query %s: %s -> %s (consumer group %s)\n", q.ID(),
 			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()))
 	}
-	err = live.Run(ctx, e, live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger})
+	lopts := live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger}
+	if *verbose {
+		lopts.ClientOpts = append(lopts.ClientOpts, kgo.WithLogger(kafka.Logger(logger, kgo.LogLevelInfo)))
+	}
+	err = live.Run(ctx, e, lopts)
 	if err != nil {
 		return fail(err)
 	}
