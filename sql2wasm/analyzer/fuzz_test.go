@@ -22,11 +22,17 @@ func FuzzAnalyze(f *testing.F) {
 		"CREATE STREAM O WITH (format='DELIMITED', value_delimiter='|') AS SELECT * FROM S PARTITION BY NULL;",
 		"DROP STREAM S; CREATE STREAM X (A INT KEY, B INT KEY) WITH (kafka_topic='x', value_format='KAFKA');",
 		"SET 'ksql.new.query.planner.enabled' = 'true'; CREATE STREAM O AS SELECT NAME, ID FROM S;",
+		"CREATE TABLE O AS SELECT NAME, COUNT(*), SUM(V) AS X, WINDOWSTART FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY NAME HAVING MAX(V) > 1;",
+		"CREATE TABLE O AS SELECT ID + 1, LEN(NAME) AS L, AVG(V) FROM S WHERE V > 0 GROUP BY ID + 1, LEN(NAME);",
+		"CREATE STREAM O AS SELECT S.NAME, T.A, ROWKEY FROM S FULL JOIN S2 WITHIN 1 SECOND ON S.ID = S2.ID WHERE S2.V > 1;",
+		"CREATE STREAM O AS SELECT * FROM S LEFT JOIN T ON S.NAME = T.K;",
+		"CREATE STREAM O AS SELECT ROWKEY AS K, S2.* FROM S JOIN S2 WITHIN (1 SECOND, 2 SECONDS) ON ABS(S.ID) = S2.ID + 1;",
 	} {
 		f.Add(s)
 	}
 	const prelude = "CREATE STREAM S (ID INT KEY, NAME STRING, V BIGINT) WITH (kafka_topic='s', value_format='JSON');\n" +
-		"CREATE TABLE T (K STRING PRIMARY KEY, A DOUBLE) WITH (kafka_topic='t', value_format='JSON');\n"
+		"CREATE TABLE T (K STRING PRIMARY KEY, A DOUBLE) WITH (kafka_topic='t', value_format='JSON');\n" +
+		"CREATE STREAM S2 (ID INT KEY, V BIGINT) WITH (kafka_topic='s2', value_format='JSON');\n"
 	f.Fuzz(func(t *testing.T, src string) {
 		stmts, err := parser.ParseScript("", prelude+src)
 		if err != nil {

@@ -76,6 +76,9 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 	if _, ok := j.Left.(*ast.Join); ok {
 		return nil, notSupported(j.JoinPos, "multi-way joins")
 	}
+	if j.On == nil {
+		return nil, errorf(j.JoinPos, "A JOIN needs an ON clause.")
+	}
 	lref, ok := j.Left.(*ast.SourceRef)
 	if !ok {
 		return nil, notSupported(j.Left.Pos(), "this FROM clause")
