@@ -512,3 +512,43 @@ func BenchmarkStreamTableJoin(b *testing.B) {
 	b.ReportMetric(float64(outputs), "outputs")
 	b.ReportMetric(0, "ns/op") // an op is both paths over 1M records
 }
+
+// BenchmarkWindowedCountEngine and BenchmarkStreamTableJoinEngine measure
+// the engine's path alone (for profiles: -cpuprofile, -memprofile),
+// records/s.
+func BenchmarkWindowedCountEngine(b *testing.B) {
+	ctx := context.Background()
+	recs := genSaturation()
+	newQuery := statefulQuery(b, windowedScript)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		q, _ := newQuery() // fresh state: the same events are late the second time
+		b.StartTimer()
+		if err := processAll(ctx, q, recs); err != nil {
+			b.Skipf("the engine cannot run the windowed count yet: %v", err)
+		}
+		b.StopTimer()
+		_ = q.Close(ctx)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "events/s")
+}
+
+func BenchmarkStreamTableJoinEngine(b *testing.B) {
+	ctx := context.Background()
+	clients, mortgages := genJoin()
+	q, _ := statefulQuery(b, joinScript)()
+	if err := processAll(ctx, q, clients); err != nil {
+		b.Skipf("the engine cannot load the clients table yet: %v", err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := processAll(ctx, q, mortgages); err != nil {
+			b.Skipf("the engine cannot run the join yet: %v", err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(mortgages))/b.Elapsed().Seconds(), "records/s")
+}
