@@ -365,6 +365,12 @@ func (d *atLeastOnce) settle(ctx context.Context, force bool) error {
 	if len(r.done) == 0 || (!force && time.Since(r.lastSync) < interval) {
 		return r.acks.Err()
 	}
+	// Flushing sends what lingers at once (waiting for the acks alone
+	// would add the linger to every commit); it waits for the other
+	// queries' records too, which only bounds the wait by their delivery.
+	if err := r.opts.Store.Client().Flush(ctx); err != nil {
+		return err
+	}
 	if err := r.acks.Wait(ctx); err != nil {
 		return err // not committed: the records are read again
 	}

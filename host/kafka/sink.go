@@ -83,10 +83,11 @@ func (p *Producer) Produce(ctx context.Context, r *executor.Record) error {
 		}
 	}
 	a.add()
-	// The record is buffered with a context that outlives the caller's: a
-	// query that stops finishes its batch and flushes it (Flush bounds the
-	// wait) rather than abandoning records half way.
-	p.cl.Produce(context.WithoutCancel(ctx), kr, a.promise)
+	// ctx bounds only the wait for buffer space (max buffered records);
+	// a record refused that way fails through the promise. A caller that
+	// must finish its batch whatever happens (engine/live) passes a
+	// context that is not cancelled.
+	p.cl.Produce(ctx, kr, a.promise)
 	return nil
 }
 
