@@ -40,15 +40,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// waitFor waits until the buffer contains sub, or the command ended (done
-// closed), or a minute passed, which only a hung command takes.
-func (s *syncBuffer) waitFor(t *testing.T, sub string, done <-chan int) {
+// waitFor waits until the buffer contains sub; it fails the test if the
+// command ended first (done closed) or a minute passed, which only a hung
+// command takes.
+func (s *syncBuffer) waitFor(t *testing.T, sub string, done <-chan struct{}) {
 	t.Helper()
 	deadline := time.After(time.Minute)
 	for !strings.Contains(s.String(), sub) {
 		select {
-		case code := <-done:
-			t.Fatalf("command ended with %d before printing %q; output:\n%s", code, sub, s.String())
+		case <-done:
+			if strings.Contains(s.String(), sub) {
+				return
+			}
+			t.Fatalf("command ended before printing %q; output:\n%s", sub, s.String())
 		case <-deadline:
 			t.Fatalf("no %q after a minute; output:\n%s", sub, s.String())
 		case <-time.After(20 * time.Millisecond):
@@ -56,26 +60,27 @@ func (s *syncBuffer) waitFor(t *testing.T, sub string, done <-chan int) {
 	}
 }
 
-// startCommand runs a wasmstream command in the background; the returned
-// stop cancels it and returns its exit code.
-func startCommand(t *testing.T, args ...string) (stdout, stderr *syncBuffer, done <-chan int, stop func() int) {
+// startCommand runs a wasmstream command in the background; done is closed
+// when it ends; stop cancels it and returns its exit code.
+func startCommand(t *testing.T, args ...string) (stdout, stderr *syncBuffer, done <-chan struct{}, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr = &syncBuffer{}, &syncBuffer{}
-	ch := make(chan int, 1)
-	go func() { ch <- run(ctx, args, stdout, stderr) }()
-	var once sync.Once
+	ch := make(chan struct{})
 	code := -1
+	go func() {
+		defer close(ch)
+		code = run(ctx, args, stdout, stderr)
+	}()
 	stop = func() int {
-		once.Do(func() {
-			cancel()
-			select {
-			case code = <-ch:
-			case <-time.After(time.Minute):
-				t.Errorf("%v did not stop within a minute of its cancellation", args)
-			}
-		})
-		return code
+		cancel()
+		select {
+		case <-ch:
+			return code
+		case <-time.After(time.Minute):
+			t.Errorf("%v did not stop within a minute of its cancellation", args)
+			return -1
+		}
 	}
 	t.Cleanup(func() { stop() })
 	return stdout, stderr, ch, stop
@@ -99,7 +104,7 @@ func readKcatFile(t *testing.T, path string) map[string]string {
 
 func TestBrokerCommand(t *testing.T) {
 	state := t.TempDir()
-	stdout, stderr, done, stop := startCommand(t, "broker", "--state-dir", state, "--listen", "127.0.0.1:0", "--topic", "orders,payments", "--in-memory")
+	stdout, stderr, done, stop := startCommand(t, "broker", "--state-dir", state, "--listen", "127.0.0.1:0", "--topic", "orders,PAYMENTS", "--in-memory")
 	stdout.waitFor(t, "Running", done)
 	out := stdout.String()
 
@@ -109,7 +114,7 @@ func TestBrokerCommand(t *testing.T) {
 	if addr == nil || kcatFile == nil || svcProps == nil {
 		t.Fatalf("output lacks the address, the kcat file or the client properties:\n%s", out)
 	}
-	for _, want := range []string{"SASL_SSL", "CA certificate", filepath.Join(state, "broker"), "admin", "wasmstream", `"_confluent-ksql-default_", "default_"`, "orders, payments"} {
+	for _, want := range []string{"SASL_SSL", "CA certificate", filepath.Join(state, "broker"), "admin", "wasmstream", `"_confluent-ksql-default_", "default_"`, "orders, PAYMENTS"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -134,25 +139,7 @@ func TestBrokerCommand(t *testing.T) {
 	}
 
 	t.Run("franz-go with the kcat file's credentials", func(t *testing.T) {
-		ca, err := os.ReadFile(kc["ssl.ca.location"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(ca) {
-			t.Fatal("CA file holds no certificate")
-		}
-		cl, err := kgo.NewClient(
-			kgo.SeedBrokers(strings.Split(kc["bootstrap.servers"], ",")...),
-			kgo.DialTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}),
-			kgo.SASL(scram.Auth{User: kc["sasl.username"], Pass: kc["sasl.password"]}.AsSha512Mechanism()),
-			kgo.ConsumeTopics("orders"),
-			kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer cl.Close()
+		cl := adminClient(t, kc, kgo.ConsumeTopics("orders"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "orders", Value: []byte("hello")}).FirstErr(); err != nil {
@@ -175,7 +162,7 @@ func TestBrokerCommand(t *testing.T) {
 		if cfg.Security.SASL.Username != "wasmstream" {
 			t.Fatalf("user %q", cfg.Security.SASL.Username)
 		}
-		if err := kafka.Preflight(context.Background(), cfg, kafka.Needs{ReadTopics: []string{"orders", "payments"}, Groups: []string{"default_q1"}}); err != nil {
+		if err := kafka.Preflight(context.Background(), cfg, kafka.Needs{ReadTopics: []string{"orders", "PAYMENTS"}, Groups: []string{"default_q1"}}); err != nil {
 			t.Fatalf("Preflight as wasmstream: %v", err)
 		}
 	})
@@ -196,9 +183,66 @@ func TestBrokerCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("the printed wasmstream run line works", func(t *testing.T) {
+		// What the broker prints for wasmstream: run a query with the
+		// service user's properties file on topics granted with --topic.
+		script := filepath.Join(t.TempDir(), "q.sql")
+		sql := `SET 'auto.offset.reset'='earliest';
+CREATE STREAM orders (id INT KEY, amount INT) WITH (kafka_topic='orders', value_format='JSON');
+CREATE STREAM payments AS SELECT id, amount * 2 AS doubled FROM orders WHERE amount > 10;`
+		if err := os.WriteFile(script, []byte(sql), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cl := adminClient(t, kc, kgo.ConsumeTopics("PAYMENTS"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for i, v := range []string{`{"AMOUNT":5}`, `{"AMOUNT":21}`} {
+			key := []byte{0, 0, 0, byte(i)}
+			if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "orders", Key: key, Value: []byte(v)}).FirstErr(); err != nil {
+				t.Fatalf("produce: %v", err)
+			}
+		}
+		runOut, runErr, runDone, stopRun := startCommand(t, "run", "--config", svcProps[1], "--set", "wasmstream.status.interval=0", script)
+		runOut.waitFor(t, "Query ", runDone)
+		var got []string
+		for len(got) == 0 && ctx.Err() == nil {
+			fs := cl.PollFetches(ctx)
+			fs.EachRecord(func(r *kgo.Record) { got = append(got, string(r.Value)) })
+		}
+		if code := stopRun(); code != 0 {
+			t.Errorf("run: exit %d; stderr:\n%s", code, runErr.String())
+		}
+		if len(got) != 1 || got[0] != `{"DOUBLED":42}` {
+			t.Fatalf("PAYMENTS holds %q, want one {\"DOUBLED\":42}; run's stderr:\n%s", got, runErr.String())
+		}
+	})
+
 	if code := stop(); code != 0 {
 		t.Errorf("exit code %d after interruption; stderr:\n%s", code, stderr.String())
 	}
+}
+
+// adminClient connects with the credentials of a kcat file.
+func adminClient(t *testing.T, kc map[string]string, opts ...kgo.Opt) *kgo.Client {
+	t.Helper()
+	ca, err := os.ReadFile(kc["ssl.ca.location"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(ca) {
+		t.Fatal("CA file holds no certificate")
+	}
+	cl, err := kgo.NewClient(append([]kgo.Opt{
+		kgo.SeedBrokers(strings.Split(kc["bootstrap.servers"], ",")...),
+		kgo.DialTLSConfig(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}),
+		kgo.SASL(scram.Auth{User: kc["sasl.username"], Pass: kc["sasl.password"]}.AsSha512Mechanism()),
+	}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
 }
 
 func TestBrokerCommandErrors(t *testing.T) {
