@@ -687,7 +687,13 @@ func newAggOp(q *Query, p *pipeline, a *sdk.Aggregate) (*aggOp, error) {
 	}
 	var win *state.Windows
 	if a.Window != nil {
-		w := state.NewWindows(a.Window)
+		spec := *a.Window
+		if a.EmitFinal && spec.GraceMs < 0 {
+			// EMIT FINAL without GRACE PERIOD emits a window at its end
+			// (suppress.json).
+			spec.GraceMs = 0
+		}
+		w := state.NewWindows(&spec)
 		win = &w
 		op.windowed = true
 		op.session = w.Type == sdk.WindowSession

@@ -201,7 +201,7 @@ func TestAggregationPipeline(t *testing.T) {
 			[]in{{"test", bigKey(0), "a,1", 1000}, {"test", bigKey(0), "a,2", 31000}, {"test", bigKey(0), "a,4", 2000}},
 			renderTimeWindowed, []string{"0[0]=1@1000", "0[30000]=2@31000"}, 1},
 		{"emit final", tumbling, true, nil,
-			[]in{{"test", bigKey(0), "a,1", 1000}, {"test", bigKey(1), "b,5", 2000}, {"test", bigKey(0), "a,2", 20000}, {"test", bigKey(0), "a,4", 30000}, {"test", bigKey(0), "a,8", 90000}},
+			[]in{{"test", bigKey(0), "a,1", 1000}, {"test", bigKey(1), "b,5", 2000}, {"test", bigKey(0), "a,2", 20000}, {"test", bigKey(0), "a,4", 30000}, {"test", bigKey(0), "a,8", 60000}},
 			renderTimeWindowed, []string{"0[0]=3@20000", "1[0]=5@2000", "0[30000]=4@30000"}, 0},
 		{"session merge tombstones", session, false, nil,
 			[]in{{"test", bigKey(0), "a,1", 0}, {"test", bigKey(0), "a,2", 15000}, {"test", bigKey(0), "a,4", 8000}},
@@ -361,7 +361,7 @@ func TestCheckpointRestore(t *testing.T) {
 	test := source("TEST", sdk.Stream, keyCol("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt))
 	var aggInputs []in
 	for i := range 40 {
-		aggInputs = append(aggInputs, in{"test", bigKey(int64(i % 3)), fmt.Sprintf("x,%d", i*7%11), int64(i*997%20000) + int64(i*1000)})
+		aggInputs = append(aggInputs, in{"test", bigKey(int64(i % 3)), fmt.Sprintf("x,%d", i*7%11), int64(i*400) + int64(i*997%1500)})
 	}
 	type scenario struct {
 		name   string
@@ -390,7 +390,7 @@ func TestCheckpointRestore(t *testing.T) {
 	}
 	scenarios := []scenario{
 		{"tumbling having", aggManifest(test, &sdk.Window{Type: sdk.WindowTumbling, SizeMs: 5000, GraceMs: 3000, RetentionMs: -1}, false), aggStages, aggInputs, renderTimeWindowed},
-		{"hopping emit final", aggManifest(test, &sdk.Window{Type: sdk.WindowHopping, SizeMs: 6000, AdvanceMs: 2000, GraceMs: 1000, RetentionMs: -1}, true), aggStages, aggInputs, renderTimeWindowed},
+		{"hopping emit final", aggManifest(test, &sdk.Window{Type: sdk.WindowHopping, SizeMs: 6000, AdvanceMs: 2000, GraceMs: 1000, RetentionMs: 60000}, true), aggStages, aggInputs, renderTimeWindowed},
 		{"session", aggManifest(test, &sdk.Window{Type: sdk.WindowSession, SizeMs: 1500, GraceMs: 2000, RetentionMs: -1}, false), aggStages, aggInputs, renderSession},
 		{"table table full", joinManifest(sdk.Table, sdk.JoinFull), joinStages, joinInputs, renderBig},
 		{"stream table left", joinManifest(sdk.Stream, sdk.JoinLeft), joinStages, joinInputs, renderBig},

@@ -18,6 +18,20 @@
 // drops never reach the operator and so do not advance its stream time, as
 // in Kafka Streams, where stream time is tracked by each processor.
 //
+// # Windows, grace and retention
+//
+// A window accepts records until stream time passes its end plus the
+// grace period (a session also waits for its gap); later records are
+// dropped as late. Without GRACE PERIOD the grace is ksqlDB's default,
+// max(24h - size, 0), except under EMIT FINAL, where it is 0 (a window is
+// emitted at its end). A window is kept for its retention after its start
+// (RETENTION, by default size plus grace, as Kafka Streams' stores). EMIT
+// FINAL emits a window once when it closes, but only if it is still within
+// its retention then: when stream time jumps over a window's close time by
+// more than that, its final result is lost, exactly as ksqlDB's own tests
+// expect of Kafka Streams (suppress.json, "large jump"). A RETENTION longer
+// than size plus grace avoids that.
+//
 // Everything here is deterministic and single-goroutine: the executor calls
 // the stores from the query's goroutine, and the same inputs in the same
 // order give the same outputs.

@@ -163,7 +163,7 @@ func TestAggregation(t *testing.T) {
 			[]rec{{"a", 1, 1, false}, {"a", 2, 12, false}, {"a", 3, 9, false}, {"a", 4, 16, false}, {"a", 5, 3, false}},
 			[]string{"a[0,10]=1,1@1", "a[10,20]=1,2@12", "a[0,10]=2,4@9", "a[10,20]=2,6@16", "late a@3"}},
 		{"tumbling emit final", &tumbling, true,
-			[]rec{{"a", 1, 1, false}, {"b", 2, 2, false}, {"a", 3, 14, false}, {"a", 4, 15, false}, {"a", 5, 30, false}},
+			[]rec{{"a", 1, 1, false}, {"b", 2, 2, false}, {"a", 3, 14, false}, {"a", 4, 15, false}, {"a", 5, 25, false}},
 			[]string{"a[0,10]=1,1@1", "b[0,10]=1,2@2", "a[10,20]=2,7@15"}},
 		{"session merge", &session, false,
 			[]rec{{"a", 1, 0, false}, {"a", 2, 30, false}, {"a", 3, 15, false}, {"a", 4, 25, false}},
