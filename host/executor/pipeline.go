@@ -87,9 +87,6 @@ func newPipeline(q *Query, cfg QueryConfig) (*pipeline, error) {
 	if op == nil {
 		return nil, fmt.Errorf("query %s: %w: a pipeline with a final stage but no host operator", q.id, ErrNotSupported)
 	}
-	if q.sink.TimestampColumn != "" {
-		return nil, fmt.Errorf("query %s: %w: a TIMESTAMP column on the sink of an aggregation or join", q.id, ErrNotSupported)
-	}
 	p := &pipeline{byTopic: map[string][]int{}}
 	for i, in := range man.Pipeline.Inputs {
 		pi, err := newPipeInput(q, cfg, in)
@@ -139,7 +136,16 @@ func newPipeline(q *Query, cfg QueryConfig) (*pipeline, error) {
 		if q.outVal, err = outputIndexes(q.id, st, q.sink.ValueColumns()); err != nil {
 			return nil, err
 		}
+		if c := q.sink.TimestampColumn; c != "" {
+			q.outTS = indexOf(st.Outputs, c)
+			if q.outTS < 0 || (st.Outputs[q.outTS].Type != sdk.TypeBigInt && st.Outputs[q.outTS].Type != sdk.TypeInt) {
+				return nil, fmt.Errorf("query %s: the sink's TIMESTAMP column %s is not a BIGINT output", q.id, c)
+			}
+		}
 	} else {
+		if q.sink.TimestampColumn != "" {
+			return nil, fmt.Errorf("query %s: %w: a TIMESTAMP column on a sink without a final stage", q.id, ErrNotSupported)
+		}
 		for _, c := range append(q.sink.KeyColumns(), q.sink.ValueColumns()...) {
 			j := indexOf(p.opCols, c.Name)
 			if j < 0 {
@@ -561,10 +567,24 @@ func (p *pipeline) produceFinal(ctx context.Context, q *Query, r int) error {
 					return t.outputError(q, m.rec, err)
 				}
 			}
+			ts := m.ts
+			if q.outTS >= 0 {
+				// The sink's TIMESTAMP column gives the record timestamp.
+				v, err := p.final.Output(q.outTS, r)
+				if err != nil {
+					return t.outputError(q, m.rec, err)
+				}
+				if v.Null || v.I < 0 {
+					q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: m.rec.Topic, Partition: m.rec.Partition, Offset: m.rec.Offset,
+						Reason: fmt.Sprintf("invalid timestamp in column %s: %s", q.sink.TimestampColumn, v.GoString())})
+					return nil
+				}
+				ts = v.I
+			}
 			if m.emitted != nil {
 				*m.emitted = true
 			}
-			return p.produce(ctx, q, m.rec, m.ts, m.win, false)
+			return p.produce(ctx, q, m.rec, ts, m.win, false)
 		}
 	}
 	return p.tombstone(ctx, q, m.rec, m.ts, m.win, p.fkeys[r], m.emitted)

@@ -414,3 +414,21 @@ func TestCheckpointRestore(t *testing.T) {
 		})
 	}
 }
+
+// TestSinkTimestampColumn checks that a sink's TIMESTAMP column sets the
+// timestamp of a stateful query's records, and that an invalid one drops
+// the row with a processing-log entry.
+func TestSinkTimestampColumn(t *testing.T) {
+	test := source("TEST", sdk.Stream, keyCol("ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("VALUE", sdk.TypeBigInt))
+	man := aggManifest(test, nil, false)
+	man.Sink.TimestampColumn = "SUM"
+	stages := map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil)}
+	got, log := runPipeline(t, man, stages, []in{{"test", bigKey(0), "a,7", 1}, {"test", bigKey(0), "a,-9", 2}, {"test", bigKey(0), "a,5", 3}}, renderBig)
+	want := []string{"0=7@7", "0=3@3"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if n := len(log.Entries()); n != 1 {
+		t.Errorf("%d processing-log entries, want 1 (the negative timestamp)", n)
+	}
+}
