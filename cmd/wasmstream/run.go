@@ -160,7 +160,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Query %s: %s -> %s (consumer group %s)\n", q.ID(),
 			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()))
 	}
-	lopts := live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger}
+	lopts := live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger,
+		CheckpointDir: filepath.Join(cfg.StateDir, "checkpoints", cfg.ServiceID)}
 	if *verbose {
 		lopts.ClientOpts = append(lopts.ClientOpts, kgo.WithLogger(kafka.Logger(logger, kgo.LogLevelInfo)))
 	}

@@ -20,7 +20,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,6 +70,15 @@ type Options struct {
 	// StopTimeout bounds the final flush and commit (default
 	// DefaultStopTimeout).
 	StopTimeout time.Duration
+	// CheckpointDir is where stateful queries (aggregations, joins,
+	// tables) keep their checkpoint: one file per query, written at each
+	// commit, after the outputs are acknowledged and before the offsets
+	// are committed, and restored at start. Empty: state is not kept, and
+	// a restarted stateful query starts from empty state (a warning says
+	// so). The state is this instance's: run a stateful query in one
+	// instance per service id (changelog topics, which let state move
+	// between instances, are to come).
+	CheckpointDir string
 }
 
 // Run runs every persistent query of e on Kafka until ctx is done or every
@@ -153,6 +165,9 @@ type queryRun struct {
 	lag   atomic.Int64
 	state atomic.Value // string
 
+	// ckpt is the checkpoint file of a stateful query ("" for none).
+	ckpt string
+
 	// last processed (and, once flushed, committable) record per partition;
 	// mu guards it against the revoke callback.
 	mu       sync.Mutex
@@ -197,6 +212,22 @@ func (r *queryRun) run(ctx context.Context) error {
 		kgo.OnPartitionsRevoked(r.revoked),
 		kgo.OnPartitionsLost(r.lost),
 	)
+	resume, err := r.restore()
+	if err != nil {
+		return fmt.Errorf("query %s: %w", r.q.ID(), err)
+	}
+	if len(resume) > 0 {
+		copts = append(copts, kgo.AdjustFetchOffsetsFn(func(_ context.Context, offs map[string]map[int32]kgo.Offset) (map[string]map[int32]kgo.Offset, error) {
+			for t, ps := range offs {
+				for p := range ps {
+					if next, ok := resume[tp{t, p}]; ok {
+						ps[p] = kgo.NewOffset().At(next).WithEpoch(-1)
+					}
+				}
+			}
+			return offs, nil
+		}))
+	}
 	copts = append(copts, r.opts.ClientOpts...)
 	cl, err := kgo.NewClient(copts...)
 	if err != nil {
@@ -374,6 +405,9 @@ func (d *atLeastOnce) settle(ctx context.Context, force bool) error {
 	if err := r.acks.Wait(ctx); err != nil {
 		return err // not committed: the records are read again
 	}
+	if err := r.checkpoint(); err != nil {
+		return err
+	}
 	recs := make([]*kgo.Record, 0, len(r.done))
 	for _, kr := range r.done {
 		recs = append(recs, kr)
@@ -384,6 +418,70 @@ func (d *atLeastOnce) settle(ctx context.Context, force bool) error {
 	}
 	clear(r.done)
 	r.lastSync = time.Now()
+	return nil
+}
+
+// restore loads the checkpoint of a stateful query, if there is one, and
+// returns where to resume each partition it covers. The checkpoint wins
+// over the group's committed offsets: it is written before them, so it is
+// never behind, and its state reflects exactly its offsets.
+func (r *queryRun) restore() (map[tp]int64, error) {
+	if !r.q.Stateful() {
+		return nil, nil
+	}
+	if r.opts.CheckpointDir == "" {
+		r.opts.Logger.Warn("the state of this query is not kept: a restart starts it from empty state (no checkpoint directory)", "query", r.q.ID())
+		return nil, nil
+	}
+	r.ckpt = filepath.Join(r.opts.CheckpointDir, r.q.ID()+".ckpt")
+	data, err := os.ReadFile(r.ckpt)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the checkpoint: %w", err)
+	}
+	if err := r.q.RestoreCheckpoint(data); err != nil {
+		return nil, fmt.Errorf("restoring the checkpoint %s (remove it to start from empty state): %w", r.ckpt, err)
+	}
+	out := map[tp]int64{}
+	for _, o := range r.q.InputOffsets() {
+		out[tp{o.Topic, o.Partition}] = o.Next
+	}
+	return out, nil
+}
+
+// checkpoint writes the state of a stateful query with the offsets it
+// reflects, atomically (a crash leaves the previous checkpoint).
+func (r *queryRun) checkpoint() error {
+	if r.ckpt == "" {
+		return nil
+	}
+	data, err := r.q.Checkpoint()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(r.ckpt), 0o700); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp := r.ckpt + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, r.ckpt)
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint of query %s: %w", r.q.ID(), err)
+	}
 	return nil
 }
 

@@ -172,7 +172,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startRun(t *testing.T, c *cluster) *runner {
+func startRun(t *testing.T, c *cluster) *runner { return startRunWith(t, c, script, "") }
+
+// startRunWith runs src, with checkpoints in dir ("" for none).
+func startRunWith(t *testing.T, c *cluster, src, dir string) *runner {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	prod, err := kafka.NewProducer(c.svc)
@@ -184,12 +187,12 @@ func startRun(t *testing.T, c *cluster) *runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Execute(ctx, script); err != nil {
+	if err := e.Execute(ctx, src); err != nil {
 		t.Fatal(err)
 	}
 	r := &runner{cancel: cancel, done: make(chan error, 1), status: &syncBuffer{}}
 	go func() {
-		err := live.Run(ctx, e, live.Options{Config: c.svc, Store: store, Status: r.status, Logger: slog.New(slog.DiscardHandler)})
+		err := live.Run(ctx, e, live.Options{Config: c.svc, Store: store, Status: r.status, Logger: slog.New(slog.DiscardHandler), CheckpointDir: dir})
 		r.done <- err
 		_ = store.Close(context.Background())
 		_ = e.Close(context.Background())
@@ -364,4 +367,81 @@ func finalIn(t *testing.T, status string) int {
 		t.Fatalf("status line %q: %v", last, err)
 	}
 	return n
+}
+
+const countScript = `
+SET 'auto.offset.reset'='earliest';
+CREATE STREAM s (k VARCHAR KEY, client_id INT, city VARCHAR, action VARCHAR, type VARCHAR, credit_score INT)
+  WITH (kafka_topic='mortgages', value_format='JSON');
+CREATE TABLE per_city WITH (kafka_topic='per_city') AS SELECT city, COUNT(*) AS n FROM s GROUP BY city;
+`
+
+// waitIn waits until the last status line says the query read n records.
+func (r *runner) waitIn(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if st := r.status.String(); strings.Contains(st, fmt.Sprintf(": in %d,", n)) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the query did not read %d records:\n%s", n, r.status.String())
+}
+
+// lastPerKey reads a whole topic and returns the last value of each key.
+func lastPerKey(t *testing.T, cfg *config.Config, topic string) map[string]string {
+	t.Helper()
+	adm := kadm.NewClient(client(t, cfg))
+	ends, err := adm.ListEndOffsets(context.Background(), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
+	cl := client(t, cfg, kgo.ConsumeTopics(topic), kgo.ConsumeStartOffset(kgo.NewOffset().AtStart()))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out := map[string]string{}
+	for read := int64(0); read < n && ctx.Err() == nil; {
+		cl.PollFetches(ctx).EachRecord(func(r *kgo.Record) {
+			out[string(r.Key)] = string(r.Value)
+			read++
+		})
+	}
+	return out
+}
+
+// TestStatefulRestartRestoresTheCheckpoint counts records per city, stops,
+// and goes on with more input: the counts go on from where they were (the
+// checkpoint restored the state) and the second run reads only the new
+// records.
+func TestStatefulRestartRestoresTheCheckpoint(t *testing.T) {
+	c := startCluster(t, "count_", "mortgages", "per_city")
+	if err := c.b.CreateTopics(context.Background(), 2, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	produce(t, c.admin, "mortgages", 0, 200)
+	r := startRunWith(t, c, countScript, dir)
+	r.waitIn(t, 200)
+	r.stop(t)
+
+	produce(t, c.admin, "mortgages", 200, 500)
+	r = startRunWith(t, c, countScript, dir)
+	r.waitIn(t, 300)
+	r.stop(t)
+
+	want := map[string]string{}
+	counts := map[int]int{}
+	for i := range 500 {
+		counts[i%7]++
+	}
+	for city, n := range counts {
+		want[fmt.Sprintf("c%d", city)] = fmt.Sprintf(`{"N":%d}`, n)
+	}
+	got := lastPerKey(t, c.admin, "per_city")
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("last count per city %v, want %v", got, want)
+	}
 }

@@ -1,0 +1,22 @@
+package engine
+
+import "github.com/wasmstream/wasmstream/host/executor"
+
+// Stateful reports whether the query keeps state between records (an
+// aggregation, a join, a table): a host operator in its pipeline. A
+// stateless query needs only its input offsets to resume; a stateful one
+// also needs a checkpoint (see Checkpoint).
+func (q *Query) Stateful() bool { return q.man.Pipeline.Operator != nil }
+
+// Checkpoint encodes the query's state together with the input offsets it
+// reflects (executor.Query.Snapshot). Take it between Process calls, once
+// the outputs of what was processed are delivered.
+func (q *Query) Checkpoint() ([]byte, error) { return q.exec.Snapshot() }
+
+// RestoreCheckpoint replaces the state of a query that has not processed
+// records yet with a checkpoint's; InputOffsets then says where to resume.
+func (q *Query) RestoreCheckpoint(b []byte) error { return q.exec.Restore(b) }
+
+// InputOffsets returns the next offset to read of every input partition the
+// query has processed (or restored) records of.
+func (q *Query) InputOffsets() []executor.Offset { return q.exec.Offsets() }
