@@ -584,8 +584,19 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 			call.fn = sdk.AggMax
 		}
 	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+		if len(args) == 2 && args[1].Type() == sdk.TypeBoolean {
+			// (x, TRUE) ignores NULLs, which is the default.
+			k, ok := args[1].(*plan.Const)
+			if !ok || k.V.Null {
+				return errorf(x.Args[1].Pos(), "The ignoreNulls argument of %s must be TRUE or FALSE.", name)
+			}
+			if !k.V.Bool() {
+				return notSupported(x.Pos(), name+"(x, FALSE), which keeps NULL values")
+			}
+			args = args[:1]
+		}
 		if len(args) != 1 {
-			return notSupported(x.Pos(), name+" with more than one argument")
+			return notSupported(x.Pos(), name+" of several values (an ARRAY result)")
 		}
 		if isNull(args[0]) {
 			return bad(name + "(T)")

@@ -113,9 +113,6 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 			return nil, notSupported(it.Pos(), "aggregation over a join")
 		}
 	}
-	if sel.PartitionBy != nil {
-		return nil, notSupported(sel.PartitionBy[0].Pos(), "PARTITION BY of a join")
-	}
 	if sel.Emit == ast.EmitFinal {
 		return nil, errorf(sel.EmitPos, "EMIT FINAL is only supported for windowed aggregations.")
 	}
@@ -476,10 +473,30 @@ func (q *queryAnalysis) joinProjection() *Error {
 	var items []joinItem
 	sideCols := func(side int, pos token.Pos) {
 		js := ja.sides[side]
-		for k := range js.src.Columns {
-			i := js.first + k
+		add := func(i int) {
 			ref := &ast.ColumnRef{Qualifier: &ast.Ident{NamePos: pos, Name: js.alias}, Name: &ast.Ident{NamePos: pos, Name: s.cols[i].col.Name}}
 			items = append(items, joinItem{name: s.cols[i].input, pos: pos, ast: ref, col: i})
+		}
+		if q.sel.PartitionBy == nil {
+			for k := range js.src.Columns {
+				add(js.first + k)
+			}
+			return
+		}
+		// Before a PARTITION BY, ksqlDB's join schema has each side's value
+		// columns, then its pseudo-columns, then its key columns.
+		for k, c := range js.src.Columns {
+			if !c.Key {
+				add(js.first + k)
+			}
+		}
+		for k := range pseudoColumns {
+			add(js.first + len(js.src.Columns) + k)
+		}
+		for k, c := range js.src.Columns {
+			if c.Key {
+				add(js.first + k)
+			}
 		}
 	}
 	for _, it := range q.sel.Items {
@@ -542,6 +559,10 @@ func (q *queryAnalysis) joinProjection() *Error {
 		items[i].expr = e
 	}
 
+	if q.sel.PartitionBy != nil {
+		return q.joinPartitionBy(items)
+	}
+
 	// The key: the first item that is a join column (or the synthetic
 	// ROWKEY).
 	var cands []int
@@ -597,6 +618,68 @@ func (q *queryAnalysis) joinProjection() *Error {
 	q.keys = []outColumn{{name: key.name, expr: keyExpr, pos: key.pos}}
 	for i, it := range items {
 		if i != keyAt {
+			q.values = append(q.values, outColumn{name: it.name, expr: it.expr, pos: it.pos})
+		}
+	}
+	if len(q.values) == 0 {
+		return errorf(q.sel.Pos(), "The projection contains no value columns.")
+	}
+	return q.checkDuplicates()
+}
+
+// joinPartitionBy makes the PARTITION BY expressions of a stream join
+// the sink's key, as partitionKeys does for a single source: each must be
+// an item of the projection, which names it. The join key is then an
+// ordinary column.
+func (q *queryAnalysis) joinPartitionBy(items []joinItem) *Error {
+	exprs := q.sel.PartitionBy
+	if len(exprs) == 0 {
+		return errorf(q.sel.Pos(), "PARTITION BY requires at least one expression")
+	}
+	if q.resultKind == sdk.Table {
+		return errorf(exprs[0].Pos(), "Cannot repartition a TABLE source.")
+	}
+	pb := &partitionBy{}
+	q.partition = pb
+	isKey := make([]bool, len(items))
+	if lit, ok := unparen(exprs[0]).(*ast.Literal); ok && lit.Kind == ast.LitNull && len(exprs) == 1 {
+		pb.null = true
+	} else {
+		c := q.finalJoinChecker("PARTITION BY")
+		var missing []string
+		for _, e := range exprs {
+			if _, err := c.check(e); err != nil {
+				return err
+			}
+			canon := q.canonical(e)
+			at := -1
+			for i, it := range items {
+				if !isKey[i] && q.canonical(it.ast) == canon {
+					if at >= 0 {
+						return errorf(q.sel.Pos(), "The projection contains a key column (`%s`) more than once, aliased as: %s and %s.",
+							items[at].name, items[at].name, it.name)
+					}
+					at = i
+				}
+			}
+			if at < 0 {
+				missing = append(missing, canon)
+				continue
+			}
+			isKey[at] = true
+			q.keys = append(q.keys, outColumn{name: items[at].name, expr: items[at].expr, pos: items[at].pos})
+		}
+		if len(missing) > 0 {
+			what := "expression"
+			if len(missing) > 1 {
+				what = "expressions"
+			}
+			return errorf(q.sel.Pos(), "The query used to build `%s` must include the partitioning %s %s in its projection (eg, SELECT %s...).",
+				q.sinkName, what, joinNames(missing), strings.Join(missing, ", "))
+		}
+	}
+	for i, it := range items {
+		if !isKey[i] {
 			q.values = append(q.values, outColumn{name: it.name, expr: it.expr, pos: it.pos})
 		}
 	}

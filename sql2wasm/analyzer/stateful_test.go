@@ -206,6 +206,59 @@ stage_2($0 T1_ID INTEGER, $1 T1_X STRING, $2 T2_ID INTEGER, $3 T2_Y STRING)
   Y STRING = $3
 `,
 		},
+		{
+			name: "PARTITION BY after a join: star lists values, pseudo-columns, keys per side; the partitioning column is the key",
+			sql:  joinStreams + "CREATE STREAM O AS SELECT * FROM L JOIN R WITHIN 10 SECONDS ON L.A = R.A PARTITION BY L.C;",
+			want: `query CSAS_O_0 (CSAS)
+source L STREAM topic=l key=JSON value=JSON [A INTEGER KEY, B INTEGER, C INTEGER]
+source R STREAM topic=r key=JSON value=JSON [A INTEGER KEY, B INTEGER, D STRING]
+sink O STREAM topic=O key=JSON value=JSON [L_C INTEGER KEY, L_B INTEGER, L_ROWTIME BIGINT, L_ROWPARTITION INTEGER, L_ROWOFFSET BIGINT, L_A INTEGER, R_B INTEGER, R_D STRING, R_ROWTIME BIGINT, R_ROWPARTITION INTEGER, R_ROWOFFSET BIGINT, R_A INTEGER]
+stage_0($0 A INTEGER KEY, $1 B INTEGER, $2 C INTEGER, $3 ROWTIME BIGINT, $4 ROWPARTITION INTEGER, $5 ROWOFFSET BIGINT)
+  L_A INTEGER = $0
+  L_B INTEGER = $1
+  L_C INTEGER = $2
+  L_ROWTIME BIGINT = $3
+  L_ROWPARTITION INTEGER = $4
+  L_ROWOFFSET BIGINT = $5
+stage_1($0 A INTEGER KEY, $1 B INTEGER, $2 D STRING, $3 ROWTIME BIGINT, $4 ROWPARTITION INTEGER, $5 ROWOFFSET BIGINT)
+  R_A INTEGER = $0
+  R_B INTEGER = $1
+  R_D STRING = $2
+  R_ROWTIME BIGINT = $3
+  R_ROWPARTITION INTEGER = $4
+  R_ROWOFFSET BIGINT = $5
+join INNER input0.L_A = input1.R_A within before=10000 after=10000 grace=-1
+stage_2($0 L_A INTEGER, $1 L_B INTEGER, $2 L_C INTEGER, $3 L_ROWTIME BIGINT, $4 L_ROWPARTITION INTEGER, $5 L_ROWOFFSET BIGINT, $6 R_A INTEGER, $7 R_B INTEGER, $8 R_D STRING, $9 R_ROWTIME BIGINT, $10 R_ROWPARTITION INTEGER, $11 R_ROWOFFSET BIGINT)
+  L_C INTEGER KEY = $2
+  L_B INTEGER = $1
+  L_ROWTIME BIGINT = $3
+  L_ROWPARTITION INTEGER = $4
+  L_ROWOFFSET BIGINT = $5
+  L_A INTEGER = $0
+  R_B INTEGER = $7
+  R_D STRING = $8
+  R_ROWTIME BIGINT = $9
+  R_ROWPARTITION INTEGER = $10
+  R_ROWOFFSET BIGINT = $11
+  R_A INTEGER = $6
+`,
+		},
+		{
+			name: "LATEST_BY_OFFSET(x, TRUE) is LATEST_BY_OFFSET(x)",
+			sql:  statefulStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(NAME, TRUE) AS LAST FROM S GROUP BY ID;",
+			want: `query CTAS_O_0 (CTAS)
+source S STREAM topic=s key=KAFKA value=JSON [ID INTEGER KEY, V BIGINT, NAME STRING]
+sink O TABLE topic=O key=KAFKA value=JSON [ID INTEGER PRIMARY KEY, LAST STRING]
+stage_0($0 ID INTEGER KEY, $1 NAME STRING)
+  filter ($0 IS NOT NULL)
+  KSQL_INTERNAL_COL_0 INTEGER = $0
+  KSQL_INTERNAL_COL_1 STRING = $1
+aggregate by [KSQL_INTERNAL_COL_0] LATEST_BY_OFFSET(KSQL_INTERNAL_COL_1)->KSQL_AGG_VARIABLE_0 STRING
+stage_1($0 KSQL_INTERNAL_COL_0 INTEGER, $1 KSQL_AGG_VARIABLE_0 STRING)
+  ID INTEGER KEY = $0
+  LAST STRING = $1
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -265,6 +318,12 @@ func TestStatefulErrors(t *testing.T) {
 		{statefulStream + "CREATE TABLE O AS SELECT ID, COUNT(*) FROM S GROUP BY ID HAVING COUNT(*) + 1;", "2:65",
 			"Type error in HAVING expression: Should evaluate to boolean but is (COUNT(*) + 1) (BIGINT) instead."},
 
+		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, FALSE) AS F FROM S GROUP BY ID;", "2:30",
+			"not supported yet: EARLIEST_BY_OFFSET(x, FALSE), which keeps NULL values"},
+		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, 2) AS F FROM S GROUP BY ID;", "2:30",
+			"not supported yet: EARLIEST_BY_OFFSET of several values (an ARRAY result)"},
+		{joinStreams + "CREATE STREAM O AS SELECT L.B, R.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A PARTITION BY L.C;", "3:20",
+			"The query used to build `O` must include the partitioning expression L.C in its projection (eg, SELECT L.C...)."},
 		{joinStreams + "CREATE STREAM O AS SELECT * FROM L JOIN R ON L.A = R.A;", "3:36",
 			"Stream-Stream joins must have a WITHIN clause specified."},
 		{joinStreams + "CREATE STREAM O AS SELECT L.B, R.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A;", "3:20",
