@@ -205,7 +205,7 @@ func (d *demo) run(ctx context.Context, stateDir string, duration time.Duration)
 	}
 
 	// 3. The queries.
-	d.printf("\n== 3. The seed queries ==\n")
+	d.printf("\n== 3. The queries: a stateless one, then the two seed queries ==\n")
 	svc, err := brokerClientConfig(b, broker.ServiceUser, map[string]string{
 		"ksql.service.id":            demoServiceID,
 		"wasmstream.status.interval": "10s",
@@ -426,6 +426,7 @@ func (d *demo) startQueries(ctx context.Context, cfg *config.Config, wg *sync.Wa
 		closeAll()
 		return nil, nil, fmt.Errorf("declaring the demo's sources: %w", err)
 	}
+	d.showConnection(e)
 	for _, q := range demoQueries {
 		d.printf("  %s\n", q.sql)
 		if err := e.Execute(ctx, q.sql); err != nil {
@@ -454,6 +455,28 @@ func (d *demo) startQueries(ctx context.Context, cfg *config.Config, wg *sync.Wa
 		}
 	}()
 	return running, closeAll, nil
+}
+
+// demoShownKeys are the SHOW PROPERTIES rows the demo prints: how the
+// queries connect, and the secret that stays hidden.
+var demoShownKeys = map[string]bool{
+	"bootstrap.servers": true, "security.protocol": true, "sasl.mechanism": true,
+	"sasl.jaas.config": true, "ssl.truststore.location": true, "ksql.service.id": true,
+}
+
+// showConnection prints how the queries connect: the connection rows of
+// SHOW PROPERTIES, where the password inside sasl.jaas.config is [hidden].
+func (d *demo) showConnection(e *engine.Engine) {
+	var rows []engine.Property
+	for _, p := range e.ShowProperties() {
+		if demoShownKeys[p.Key] {
+			rows = append(rows, p)
+		}
+	}
+	var b strings.Builder
+	_ = engine.WriteProperties(&b, rows) // a strings.Builder does not fail
+	d.printf("  The queries connect as (from SHOW PROPERTIES; every secret [hidden]):\n")
+	d.printf("    %s\n", indent(b.String(), "    "))
 }
 
 func lastQuery(e *engine.Engine) *engine.Query {

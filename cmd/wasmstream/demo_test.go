@@ -41,7 +41,12 @@ func TestDemo(t *testing.T) {
 		if n := strings.Count(out, "     refused: "); n != 3 {
 			t.Errorf("%d refusals, want 3", n)
 		}
-		for _, bad := range []string{"UNEXPECTEDLY ACCEPTED", "not for the expected reason", "not-the-password", "FAILED:"} {
+		// The connection the queries use, from SHOW PROPERTIES, with the
+		// password hidden.
+		if !regexp.MustCompile(`(?m)^\s+sasl\.jaas\.config\s+\[hidden\]\s`).MatchString(out) {
+			t.Errorf("no hidden sasl.jaas.config row")
+		}
+		for _, bad := range []string{"UNEXPECTEDLY ACCEPTED", "not for the expected reason", "not-the-password", "FAILED:", "password="} {
 			if strings.Contains(out, bad) {
 				t.Errorf("output contains %q", bad)
 			}
