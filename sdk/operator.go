@@ -106,6 +106,11 @@ type Join struct {
 	RightKey string `msgpack:"right_key"`
 	// Within is set for a stream-stream join.
 	Within *JoinWindow `msgpack:"within,omitempty"`
+	// ForeignKey marks a table-table join on a column of the left table
+	// that is not its primary key (a foreign-key join, INNER or LEFT): a
+	// right row joins every left row whose LeftKey equals the right's
+	// primary key, and the result is keyed by the left's primary key.
+	ForeignKey bool `msgpack:"foreign_key,omitempty"`
 }
 
 // JoinWindow is a stream-stream join's WITHIN clause: a left record joins
