@@ -146,6 +146,9 @@ type Result struct {
 	Manifest *sdk.Manifest
 	// Property and Value are the property a SET or UNSET changed.
 	Property, Value string
+
+	// analyzed is what Commit applies to the compiler's state.
+	analyzed *analyzer.Result
 }
 
 // Statement is one statement of a script with the text it was parsed from,
@@ -212,7 +215,33 @@ func semicolons(src string) []int {
 // ... AS SELECT its sink, DROP removes a source, SET and UNSET change
 // properties. A statement that fails changes nothing. Errors carry the
 // statement's file:line:col (see Error and FormatError).
+//
+// Compile is Prepare followed by Commit.
 func (c *Compiler) Compile(stmt *Statement) (*Result, error) {
+	res, err := c.Prepare(stmt)
+	if err != nil {
+		return nil, err
+	}
+	c.Commit(res)
+	return res, nil
+}
+
+// Commit records the effect of a statement Prepare compiled. A caller
+// that cannot run what it compiled (a missing topic, a query shape its
+// executor refuses) simply does not commit it. Results must be committed
+// in the order they were prepared, each before the next statement is
+// prepared; committing nil does nothing.
+func (c *Compiler) Commit(res *Result) {
+	if res == nil {
+		return
+	}
+	c.an.Commit(res.analyzed)
+}
+
+// Prepare compiles one statement as Compile does, module included, but
+// leaves the compiler's state (catalog, properties, queries) unchanged until
+// the result is passed to Commit.
+func (c *Compiler) Prepare(stmt *Statement) (*Result, error) {
 	if stmt == nil || stmt.Statement == nil {
 		return nil, errors.New("sql2wasm: no statement")
 	}
@@ -230,6 +259,7 @@ func (c *Compiler) Compile(stmt *Statement) (*Result, error) {
 		Property:   res.Property,
 		Value:      res.Value,
 		Plan:       res.Query,
+		analyzed:   res,
 	}
 	switch res.Kind {
 	case analyzer.KindCreateSource:
@@ -259,7 +289,6 @@ func (c *Compiler) Compile(stmt *Statement) (*Result, error) {
 		}
 		out.Module, out.Manifest = bin, man
 	}
-	c.an.Commit(res)
 	return out, nil
 }
 

@@ -122,6 +122,43 @@ func TestCompilerState(t *testing.T) {
 	}
 }
 
+// TestPrepareCommit checks that a prepared statement changes nothing until
+// it is committed, and that its module is there before.
+func TestPrepareCommit(t *testing.T) {
+	stmts, err := Parse("x.sql", `CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON');
+CREATE TABLE C AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;
+CREATE TABLE C2 AS SELECT K, N FROM C;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCompiler()
+	if _, err := c.Compile(stmts[0]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Prepare(stmts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Module == nil || res.QueryID != "CTAS_C_0" {
+		t.Errorf("prepared: query %q, module of %d bytes", res.QueryID, len(res.Module))
+	}
+	if _, ok := c.Catalog().Lookup("C"); ok || len(c.Queries()) != 0 {
+		t.Fatalf("Prepare changed the state: catalog %v, queries %v", c.Catalog().Names(), c.Queries())
+	}
+	// Not committed, C does not exist for the next statement.
+	if _, err := c.Prepare(stmts[2]); err == nil || !strings.Contains(err.Error(), "Source `C` does not exist.") {
+		t.Fatalf("a statement over an uncommitted sink: %v", err)
+	}
+	c.Commit(res)
+	c.Commit(nil)
+	if _, ok := c.Catalog().Lookup("C"); !ok || strings.Join(c.Queries(), ",") != "CTAS_C_0" {
+		t.Fatalf("after Commit: catalog %v, queries %v", c.Catalog().Names(), c.Queries())
+	}
+	if _, err := c.Compile(stmts[2]); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestErrorsArePositioned(t *testing.T) {
 	src := "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='s', value_format='JSON');\n" +
 		"CREATE STREAM T AS SELECT K, V FROM S WHERE BOB > 1;\n"
