@@ -30,6 +30,7 @@ type delimitedSerde struct {
 	cols  []sdk.Column
 	key   bool
 	delim []byte // the delimiter's UTF-8 bytes, usually one
+	views bool   // unquoted STRING values alias the input (StringViews)
 }
 
 // parseDelimiter reads a VALUE_DELIMITER / KEY_DELIMITER setting as ksqlDB's
@@ -217,6 +218,8 @@ func (s *delimitedSerde) setField(c int, tok []byte, escaped bool, row []sdk.Val
 				}
 			}
 			row[c] = sdk.Value{Type: sdk.TypeString, S: b.String()}
+		} else if s.views {
+			row[c] = sdk.Value{Type: sdk.TypeString, S: view(tok)}
 		} else {
 			row[c] = sdk.Value{Type: sdk.TypeString, S: string(tok)}
 		}

@@ -63,6 +63,10 @@ func fuzzRoundTrip(t *testing.T, s Serde, data []byte) {
 			t.Fatalf("%s Decode(%q): column %d has type %v, want %v", s.Format(), data, i, v.Type, s.Columns()[i].Type)
 		}
 	}
+	views := make([]sdk.Value, len(row))
+	if err := StringViews(s).Decode(data, views); err != nil || !sameRow(row, views) {
+		t.Fatalf("%s StringViews Decode(%q) = %s, %v; Decode gave %s", s.Format(), data, fmtRow(views), err, fmtRow(row))
+	}
 	enc, err := s.Encode(nil, row)
 	if err != nil {
 		t.Fatalf("%s Encode(Decode(%q) = %s): %v", s.Format(), data, fmtRow(row), err)

@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -29,6 +30,8 @@ type jsonSerde struct {
 	// names[c] packs the first bytes of column c's name, so that field
 	// lookup rejects most columns with an integer comparison.
 	names []packedName
+	// views: STRING values without escapes alias the input (StringViews).
+	views bool
 }
 
 // packedName is the first 8 bytes of a name as an integer, its length, and
@@ -157,7 +160,8 @@ func (s *jsonSerde) Decode(data []byte, row []sdk.Value) error {
 		if j := skipWS(data, end); j != len(data) {
 			return s.err("", errAt(j, "unexpected data after the JSON document").Error())
 		}
-		return s.decodeField(0, data[i:end], true, row)
+		// Only a string with a backslash has escapes to resolve.
+		return s.decodeField(0, data[i:end], bytes.IndexByte(data[i:end], '\\') >= 0, row)
 	}
 	if data[i] != '{' {
 		if data[i] == 'n' && s.IsNull(data) {
@@ -408,9 +412,12 @@ func (s *jsonSerde) decodeField(c int, raw []byte, escaped bool, row []sdk.Value
 		var v string
 		switch first {
 		case '"':
-			if escaped {
+			switch {
+			case escaped:
 				v = stringValue(raw)
-			} else {
+			case s.views:
+				v = view(raw[1 : len(raw)-1])
+			default:
 				v = string(raw[1 : len(raw)-1])
 			}
 		case 't':

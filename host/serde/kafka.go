@@ -14,9 +14,10 @@ import (
 // UTF-8 bytes. A null record is NULL and NULL is a null record. BOOLEAN has no
 // Kafka serializer and is refused, as ksqlDB refuses it.
 type kafkaSerde struct {
-	cols []sdk.Column // the one column, as Columns returns it
-	col  sdk.Column
-	key  bool
+	cols  []sdk.Column // the one column, as Columns returns it
+	col   sdk.Column
+	key   bool
+	views bool // a STRING value aliases the input (StringViews)
 }
 
 func newKafka(cols []sdk.Column, opts Options) (Serde, error) {
@@ -66,7 +67,11 @@ func (s *kafkaSerde) Decode(data []byte, row []sdk.Value) error {
 		}
 		row[0] = sdk.Value{Type: t, F: math.Float64frombits(binary.BigEndian.Uint64(data))}
 	default:
-		row[0] = sdk.Value{Type: t, S: string(data)}
+		if s.views {
+			row[0] = sdk.Value{Type: t, S: view(data)}
+		} else {
+			row[0] = sdk.Value{Type: t, S: string(data)}
+		}
 	}
 	return nil
 }
