@@ -136,6 +136,9 @@ func (q *Query) Restore(b []byte) error {
 				errs = append(errs, restore(c.Out, op.out))
 			}
 			op.streamTime, op.nextSweep = c.StreamTime, math.MinInt64
+			if op.byFK != nil {
+				op.reindex()
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/wasmstream/wasmstream/host/state"
 	"github.com/wasmstream/wasmstream/sdk"
@@ -14,6 +16,7 @@ const (
 	streamTable = iota + 1
 	tableTable
 	streamStream
+	foreignKey
 )
 
 // joinOp is the join operator: stream-table (the stream record looks up
@@ -40,6 +43,11 @@ type joinOp struct {
 	key         [1]sdk.Value
 	emptyRow    [2][]sdk.Value
 	padScratchK []sdk.Value
+	// byFK indexes the left rows of a foreign-key join by their foreign
+	// key (encoded): the rows a right update joins. It is derived from the
+	// left table (rebuilt on restore).
+	byFK  map[string][]*state.Row
+	fkBuf []byte
 }
 
 func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
@@ -83,6 +91,13 @@ func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
 			return nil, fmt.Errorf("query %s: %w: a %s join of a stream and a table", q.id, ErrNotSupported, j.Type)
 		}
 		op.tables[1] = state.NewTable()
+	case !ls && !rs && j.ForeignKey:
+		op.kind = foreignKey
+		if j.Type != sdk.JoinInner && j.Type != sdk.JoinLeft {
+			return nil, fmt.Errorf("query %s: %w: a %s foreign-key join", q.id, ErrNotSupported, j.Type)
+		}
+		op.tables = [2]*state.Table{state.NewTable(), state.NewTable()}
+		op.byFK = map[string][]*state.Row{}
 	case !ls && !rs:
 		op.kind = tableTable
 		op.tables = [2]*state.Table{state.NewTable(), state.NewTable()}
@@ -116,8 +131,14 @@ func (op *joinOp) process(ctx context.Context, q *Query, p *pipeline, in int, re
 		s = 1
 	}
 	pi := p.inputs[in]
-	op.key[0] = op.joinKey(p, s, srcKey, !pi.stream)
 	ts := m.rowtime
+	if op.kind == foreignKey {
+		if s == 0 {
+			return op.fkLeft(ctx, q, p, pi, rec, ts, srcKey, deleted)
+		}
+		return op.fkRight(ctx, q, p, pi, rec, ts, srcKey, deleted)
+	}
+	op.key[0] = op.joinKey(p, s, srcKey, !pi.stream)
 	if op.key[0].Null {
 		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
 			Reason: "the join key is NULL; the record does not join"})
@@ -325,6 +346,135 @@ func (op *joinOp) emitClosed(ctx context.Context, q *Query, p *pipeline, rec *Re
 			return op.emitPadded(ctx, q, p, rec, s, b)
 		})
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fkValue returns a left row's foreign key, INT widened to BIGINT.
+func (op *joinOp) fkValue(cols []sdk.Value) sdk.Value {
+	v := cols[op.keyCol[0]]
+	if v.Type == sdk.TypeInt {
+		v.Type = sdk.TypeBigInt
+	}
+	return v
+}
+
+func (op *joinOp) fkID(v sdk.Value) string {
+	op.key[0] = v
+	op.fkBuf = state.AppendKey(op.fkBuf[:0], op.key[:])
+	return string(op.fkBuf)
+}
+
+// unindex removes a left row from the foreign-key index.
+func (op *joinOp) unindex(fk sdk.Value, r *state.Row) {
+	if fk.Null {
+		return
+	}
+	id := op.fkID(fk)
+	list := op.byFK[id]
+	for i, x := range list {
+		if x == r {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(op.byFK, id)
+	} else {
+		op.byFK[id] = list
+	}
+}
+
+// index adds a left row to the foreign-key index, in key order.
+func (op *joinOp) index(fk sdk.Value, r *state.Row) {
+	if fk.Null {
+		return
+	}
+	id := op.fkID(fk)
+	list := op.byFK[id]
+	i, _ := slices.BinarySearchFunc(list, r.ID(), func(x *state.Row, id string) int { return strings.Compare(x.ID(), id) })
+	op.byFK[id] = slices.Insert(list, i, r)
+}
+
+// reindex rebuilds the foreign-key index from the left table.
+func (op *joinOp) reindex() {
+	clear(op.byFK)
+	_ = op.tables[0].Each(func(r *state.Row) error {
+		op.index(op.fkValue(r.Cols), r)
+		return nil
+	})
+}
+
+// fkLeft applies an update of the left table of a foreign-key join, as
+// Kafka Streams' foreign-key join: a new row joins the right row of its
+// foreign key (or NULLs for LEFT); an updated row of an INNER join that no
+// longer finds one is deleted downstream; a deleted row is deleted.
+func (op *joinOp) fkLeft(ctx context.Context, q *Query, p *pipeline, pi *pipeInput, rec *Record, ts int64, leftKey []sdk.Value, deleted bool) error {
+	left := op.tables[0]
+	old := left.Get(leftKey)
+	if deleted {
+		if old == nil {
+			return nil
+		}
+		op.unindex(op.fkValue(old.Cols), old)
+		left.Delete(leftKey)
+		return p.emit(ctx, q, rec, ts, winBounds{}, true, leftKey, nil)
+	}
+	fk := op.fkValue(pi.row)
+	if old != nil {
+		op.unindex(op.fkValue(old.Cols), old)
+	}
+	row := left.Put(leftKey, pi.row, ts)
+	op.index(fk, row)
+	var right *state.Row
+	if !fk.Null {
+		op.key[0] = fk
+		right = op.tables[1].Get(op.key[:])
+	}
+	if right == nil && op.typ == sdk.JoinInner {
+		if old == nil {
+			return nil
+		}
+		return p.emit(ctx, q, rec, ts, winBounds{}, true, leftKey, nil)
+	}
+	op.fill(p, 0, pi.row)
+	if right != nil {
+		op.fill(p, 1, right.Cols)
+	} else {
+		op.fill(p, 1, nil)
+	}
+	p.opRow[op.rowtime] = sdk.BigInt(ts)
+	return p.emit(ctx, q, rec, ts, winBounds{}, false, leftKey, nil)
+}
+
+// fkRight applies an update of the right table of a foreign-key join: every
+// left row referring to it is joined again (or, deleted, gets NULLs for
+// LEFT and is deleted downstream for INNER), in left key order.
+func (op *joinOp) fkRight(ctx context.Context, q *Query, p *pipeline, pi *pipeInput, rec *Record, ts int64, srcKey []sdk.Value, deleted bool) error {
+	k := op.joinKey(p, 1, srcKey, true)
+	op.key[0] = k
+	if deleted {
+		op.tables[1].Delete(op.key[:])
+	} else {
+		op.tables[1].Put(op.key[:], pi.row, ts)
+	}
+	for _, l := range op.byFK[op.fkID(k)] {
+		if deleted && op.typ == sdk.JoinInner {
+			if err := p.emit(ctx, q, rec, ts, winBounds{}, true, l.Key, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		op.fill(p, 0, l.Cols)
+		if deleted {
+			op.fill(p, 1, nil)
+		} else {
+			op.fill(p, 1, pi.row)
+		}
+		p.opRow[op.rowtime] = sdk.BigInt(ts)
+		if err := p.emit(ctx, q, rec, ts, winBounds{}, false, l.Key, nil); err != nil {
 			return err
 		}
 	}

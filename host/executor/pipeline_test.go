@@ -432,3 +432,87 @@ func TestSinkTimestampColumn(t *testing.T) {
 		t.Errorf("%d processing-log entries, want 1 (the negative timestamp)", n)
 	}
 }
+
+// fkManifest is fk-join.json's
+//
+//	CREATE TABLE OUTPUT AS SELECT L_ID, R_ID, NAME, F1 FROM LEFT_TABLE
+//	<typ> JOIN RIGHT_TABLE ON FOREIGN_KEY = R_ID;
+func fkManifest(typ string) *sdk.Manifest {
+	return &sdk.Manifest{
+		ABIVersion: sdk.ABIVersion, QueryID: "CTAS_OUTPUT_0",
+		Sources: []sdk.Source{
+			source("LEFT_TABLE", sdk.Table, keyCol("L_ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("FOREIGN_KEY", sdk.TypeBigInt)),
+			source("RIGHT_TABLE", sdk.Table, keyCol("R_ID", sdk.TypeBigInt), col("F1", sdk.TypeString), col("F2", sdk.TypeBigInt)),
+		},
+		Sink: source("OUTPUT", sdk.Table, keyCol("L_ID", sdk.TypeBigInt), col("R_ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("F1", sdk.TypeString)),
+		Stages: []sdk.Stage{
+			{Export: "left", Inputs: []sdk.Column{col("L_ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("FOREIGN_KEY", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{col("L_L_ID", sdk.TypeBigInt), col("L_NAME", sdk.TypeString), col("L_FK", sdk.TypeBigInt)}},
+			{Export: "right", Inputs: []sdk.Column{col("R_ID", sdk.TypeBigInt), col("F1", sdk.TypeString), col("F2", sdk.TypeBigInt)},
+				Outputs: []sdk.Column{col("R_R_ID", sdk.TypeBigInt), col("R_F1", sdk.TypeString), col("R_F2", sdk.TypeBigInt)}},
+			{Export: "final", Inputs: []sdk.Column{col("L_L_ID", sdk.TypeBigInt), col("R_R_ID", sdk.TypeBigInt), col("L_NAME", sdk.TypeString), col("R_F1", sdk.TypeString)},
+				Outputs: []sdk.Column{keyCol("L_ID", sdk.TypeBigInt), col("R_ID", sdk.TypeBigInt), col("NAME", sdk.TypeString), col("F1", sdk.TypeString)}},
+		},
+		Pipeline: sdk.Pipeline{
+			Inputs:   []sdk.InputStep{{Source: 0, Stage: 0}, {Source: 1, Stage: 1}},
+			Operator: &sdk.Operator{Join: &sdk.Join{Type: typ, Left: 0, Right: 1, LeftKey: "L_FK", RightKey: "R_R_ID", ForeignKey: true}},
+			Final:    2,
+		},
+	}
+}
+
+func TestForeignKeyJoin(t *testing.T) {
+	tests := []struct {
+		name   string
+		typ    string
+		inputs []in
+		want   []string
+	}{
+		{"fk-join.json inner", sdk.JoinInner, []in{
+			{"right_table", bigKey(0), "blah,4", 0},
+			{"left_table", bigKey(1), "zero,0", 10000},
+			{"left_table", bigKey(0), "foo,100", 13000},
+			{"right_table", bigKey(0), "a,10", 15000},
+			{"left_table", bigKey(10), "bar,0", 16000},
+			{"right_table", bigKey(0), "<null>", 17000},
+			{"left_table", bigKey(1), "<null>", 18000},
+		}, []string{"1=0,zero,blah@10000", "1=0,zero,a@15000", "10=0,bar,a@16000", "1=<null>@17000", "10=<null>@17000", "1=<null>@18000"}},
+		{"fk-join.json left", sdk.JoinLeft, []in{
+			{"left_table", bigKey(1), "zero,0", 0},
+			{"right_table", bigKey(0), "blah,4", 10000},
+			{"left_table", bigKey(1), "zero,0", 11000},
+			{"left_table", bigKey(0), "foo,100", 13000},
+			{"right_table", bigKey(0), "a,10", 15000},
+			{"left_table", bigKey(10), "bar,0", 16000},
+			{"right_table", bigKey(0), "<null>", 17000},
+			{"left_table", bigKey(1), "<null>", 18000},
+			{"left_table", bigKey(0), "<null>", 19000},
+		}, []string{"1=,zero,@0", "1=0,zero,blah@10000", "1=0,zero,blah@11000", "0=,foo,@13000", "1=0,zero,a@15000",
+			"10=0,bar,a@16000", "1=,zero,@17000", "10=,bar,@17000", "1=<null>@18000", "0=<null>@19000"}},
+		{"foreign key changes", sdk.JoinInner, []in{
+			{"right_table", bigKey(0), "r0,0", 0},
+			{"right_table", bigKey(1), "r1,1", 1},
+			{"left_table", bigKey(5), "x,0", 2},
+			{"left_table", bigKey(5), "x,1", 3},
+			{"right_table", bigKey(0), "r0b,0", 4},
+			{"right_table", bigKey(1), "r1b,1", 5},
+			{"left_table", bigKey(5), "x,7", 6},
+		}, []string{"5=0,x,r0@2", "5=1,x,r1@3", "5=1,x,r1b@5", "5=<null>@6"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			man := fkManifest(tt.typ)
+			stages := map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil), 2: passStage(man.Stages[2], nil)}
+			got, _ := runPipeline(t, man, stages, tt.inputs, renderBig)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			for split := 1; split < len(tt.inputs); split++ {
+				again, _ := runPipelineSplit(t, man, map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil), 2: passStage(man.Stages[2], nil)}, tt.inputs, renderBig, split)
+				if !reflect.DeepEqual(again, got) {
+					t.Fatalf("restored after %d inputs: %v, uninterrupted %v", split, again, got)
+				}
+			}
+		})
+	}
+}

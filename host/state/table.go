@@ -96,3 +96,22 @@ func (t *Table) Restore(b []byte) error {
 	}
 	return nil
 }
+
+// ID returns the row's encoded key (AppendKey of Key): a stable identity
+// and a deterministic order for the rows of a table.
+func (r *Row) ID() string { return r.id }
+
+// Each calls fn for every row, in key order.
+func (t *Table) Each(fn func(*Row) error) error {
+	rows := make([]*Row, 0, len(t.rows))
+	for _, r := range t.rows {
+		rows = append(rows, r)
+	}
+	slices.SortFunc(rows, func(x, y *Row) int { return cmp.Compare(x.id, y.id) })
+	for _, r := range rows {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
