@@ -27,6 +27,11 @@ const (
 	AggMax              = "MAX"        // same type as the argument; NULLs ignored
 	AggLatestByOffset   = "LATEST_BY_OFFSET"
 	AggEarliestByOffset = "EARLIEST_BY_OFFSET"
+	// AggLatestByOffsetKeepNulls and AggEarliestByOffsetKeepNulls are
+	// LATEST_BY_OFFSET(x, FALSE) and EARLIEST_BY_OFFSET(x, FALSE): NULL
+	// values count (the plain functions skip them).
+	AggLatestByOffsetKeepNulls   = "LATEST_BY_OFFSET_KEEP_NULLS"
+	AggEarliestByOffsetKeepNulls = "EARLIEST_BY_OFFSET_KEEP_NULLS"
 )
 
 // Aggregate is GROUP BY with aggregate functions, optionally windowed.
