@@ -27,6 +27,8 @@ type Acc struct {
 	// EARLIEST_BY_OFFSET), so that merging two session accumulators keeps
 	// the later (earlier) one.
 	Seq int64 `msgpack:"seq,omitempty"`
+	// IsNull says the kept value is NULL (*_BY_OFFSET_KEEP_NULLS).
+	IsNull bool `msgpack:"z,omitempty"`
 }
 
 // Func is an aggregate function: how an accumulator starts (the zero Acc),
@@ -71,9 +73,11 @@ func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
 		if arg.IsNumeric() || arg == sdk.TypeString || arg == sdk.TypeBoolean {
 			return minMax{typ: arg, max: fn == sdk.AggMax}, arg, nil
 		}
-	case sdk.AggLatestByOffset, sdk.AggEarliestByOffset:
+	case sdk.AggLatestByOffset, sdk.AggEarliestByOffset, sdk.AggLatestByOffsetKeepNulls, sdk.AggEarliestByOffsetKeepNulls:
 		if arg != sdk.TypeUnknown {
-			return byOffset{typ: arg, latest: fn == sdk.AggLatestByOffset}, arg, nil
+			latest := fn == sdk.AggLatestByOffset || fn == sdk.AggLatestByOffsetKeepNulls
+			keep := fn == sdk.AggLatestByOffsetKeepNulls || fn == sdk.AggEarliestByOffsetKeepNulls
+			return byOffset{typ: arg, latest: latest, keepNulls: keep}, arg, nil
 		}
 	default:
 		return nil, sdk.TypeUnknown, fmt.Errorf("unknown aggregate function %s", fn)
@@ -222,18 +226,22 @@ func (m minMax) Merge(a, b *Acc) {
 
 func (m minMax) Result(a *Acc) sdk.Value { return kept(m.typ, a) }
 
-// byOffset is LATEST_BY_OFFSET or EARLIEST_BY_OFFSET with ksqlDB's default
-// of ignoring NULL values.
+// byOffset is LATEST_BY_OFFSET or EARLIEST_BY_OFFSET, ignoring NULL values
+// (ksqlDB's default) unless keepNulls.
 type byOffset struct {
-	typ    sdk.Type
-	latest bool
+	typ       sdk.Type
+	latest    bool
+	keepNulls bool
 }
 
 func (b byOffset) Add(a *Acc, v sdk.Value, seq int64) {
-	if v.Null || (a.Set && !b.latest) {
+	if (v.Null && !b.keepNulls) || (a.Set && !b.latest) {
 		return
 	}
-	a.Set, a.Seq = true, seq
+	a.Set, a.Seq, a.IsNull = true, seq, v.Null
+	if v.Null {
+		return
+	}
 	switch b.typ {
 	case sdk.TypeDouble:
 		a.F = floatOf(v)
@@ -260,7 +268,7 @@ func (b byOffset) Result(a *Acc) sdk.Value { return kept(b.typ, a) }
 
 // kept returns the value an accumulator keeps, NULL if none.
 func kept(t sdk.Type, a *Acc) sdk.Value {
-	if !a.Set {
+	if !a.Set || a.IsNull {
 		return sdk.Null(t)
 	}
 	switch t {

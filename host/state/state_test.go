@@ -42,6 +42,8 @@ func TestFuncs(t *testing.T) {
 		{sdk.AggMax, sdk.TypeDouble, []sdk.Value{sdk.Null(sdk.TypeDouble)}, nil, sdk.Null(sdk.TypeDouble)},
 		{sdk.AggLatestByOffset, sdk.TypeString, []sdk.Value{sdk.Str("a"), sdk.Str("b"), sdk.Null(sdk.TypeString)}, nil, sdk.Str("b")},
 		{sdk.AggEarliestByOffset, sdk.TypeString, []sdk.Value{sdk.Null(sdk.TypeString), sdk.Str("a"), sdk.Str("b")}, nil, sdk.Str("a")},
+		{sdk.AggLatestByOffsetKeepNulls, sdk.TypeString, []sdk.Value{sdk.Str("a"), sdk.Null(sdk.TypeString)}, nil, sdk.Null(sdk.TypeString)},
+		{sdk.AggEarliestByOffsetKeepNulls, sdk.TypeString, []sdk.Value{sdk.Null(sdk.TypeString), sdk.Str("a")}, nil, sdk.Null(sdk.TypeString)},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s(%s)%v", tt.fn, tt.arg, tt.add), func(t *testing.T) {
