@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"strings"
+
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
 )
@@ -50,7 +52,16 @@ func (a *Analyzer) buildSink(name *ast.Ident, kind sdk.SourceKind, with withProp
 		keyF = q.join.keyFormat(a.props)
 	case !explicitKey:
 		keyF = src.KeyFormat
-		if q.partition != nil || (q.agg != nil && keyF == sdk.FormatNone) {
+		rekeyed := q.partition != nil || q.agg != nil
+		if rekeyed && keyF == sdk.FormatNone {
+			// A keyless source's new key takes the session's default key
+			// format (none.json "inherited in CSAS - PARTITION BY").
+			keyF = sdk.FormatKafka
+			if f := a.props[PropDefaultKeyFormat]; f != "" {
+				keyF = strings.ToUpper(f)
+			}
+			keyF = sanitizeKeyFormat(keyF, keys)
+		} else if q.partition != nil {
 			keyF = sanitizeKeyFormat(keyF, keys)
 		}
 	}
