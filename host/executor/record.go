@@ -5,6 +5,13 @@
 // Sink. The same code runs on the in-memory topics of this package (tests,
 // `wasmstream test`) and, through another Sink and record source, on Kafka.
 //
+// A stateless query has a task per input partition. A query with a host
+// operator (GROUP BY, a join) runs its whole pipeline (pipeline.go): per
+// source an input stage, then the operator with its state (host/state),
+// then the final stage, as one task over all the partitions of its
+// sources; Snapshot and Restore checkpoint that state with the input
+// offsets it reflects (checkpoint.go).
+//
 // Processing is deterministic: a Query does its work inside the calls made to
 // it, on the caller's goroutine, and starts no goroutine of its own.
 package executor
