@@ -247,7 +247,7 @@ var statefulFiles = []string{
 // statement with ksqlDB's message.
 const (
 	floorStatefulAnalyzed = 128
-	floorStatefulMessage  = 56
+	floorStatefulMessage  = 57
 )
 
 // statefulStmt matches a statement that needs a host operator.

@@ -105,13 +105,26 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 	if err := windowedJoin(l, r); err != nil {
 		return nil, err
 	}
-	if sel.GroupBy != nil || sel.Window != nil || sel.Having != nil {
-		return nil, notSupported(j.JoinPos, "aggregation over a join")
-	}
+	aggregated := sel.GroupBy != nil || sel.Window != nil || sel.Having != nil
 	for _, it := range sel.Items {
-		if it.Expr != nil && hasAggregate(it.Expr) {
-			return nil, notSupported(it.Pos(), "aggregation over a join")
+		aggregated = aggregated || (it.Expr != nil && hasAggregate(it.Expr))
+	}
+	if aggregated {
+		// A name that resolves nowhere is an error whatever wasmstream
+		// supports (group-by.json "windowed join with window bounds").
+		s := ja.scope()
+		for _, it := range sel.Items {
+			var err *Error
+			walkColumnRefs(it.Expr, func(ref *ast.ColumnRef) {
+				if _, r, _ := s.lookup(ref); err == nil && (r == unknownColumn || r == unknownSource) && !strings.HasPrefix(ref.Name.Name, "ROWKEY") {
+					err = errorf(ref.Pos(), "SELECT column '%s' cannot be resolved.", refText(ref))
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
+		return nil, notSupported(j.JoinPos, "aggregation over a join")
 	}
 	if sel.Emit == ast.EmitFinal {
 		return nil, errorf(sel.EmitPos, "EMIT FINAL is only supported for windowed aggregations.")
