@@ -289,6 +289,17 @@ func comparable(lt, rt sdk.Type, op ast.BinaryOp) (sdk.Type, bool) {
 // compare types `l op r`. ksqlDB refuses a comparison with the NULL
 // literal (it is never true; IS NULL is what was meant).
 func (c *exprChecker) compare(pos token.Pos, op ast.BinaryOp, lx, rx ast.Expr, l, r plan.Expr) (plan.Expr, *Error) {
+	if k, err, ok := magicTimestamp(lx, l, r); ok {
+		if err != nil {
+			return nil, err
+		}
+		r = k
+	} else if k, err, ok := magicTimestamp(rx, r, l); ok {
+		if err != nil {
+			return nil, err
+		}
+		l = k
+	}
 	if isNull(l) || isNull(r) {
 		return nil, typeErr(pos, "Comparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' instead.",
 			typeName(l.Type()), op, typeName(r.Type()))
@@ -435,6 +446,14 @@ func (c *exprChecker) between(x *ast.Between) (plan.Expr, *Error) {
 	hi, err := c.check(x.Hi)
 	if err != nil {
 		return nil, err
+	}
+	for _, bound := range []*plan.Expr{&lo, &hi} {
+		if k, err, ok := magicTimestamp(x.X, v, *bound); ok {
+			if err != nil {
+				return nil, err
+			}
+			*bound = k
+		}
 	}
 	for _, side := range []struct {
 		e plan.Expr
