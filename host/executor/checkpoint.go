@@ -139,6 +139,9 @@ func (q *Query) Restore(b []byte) error {
 			if op.byFK != nil {
 				op.reindex()
 			}
+			if op.kind == streamStream {
+				op.repend()
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

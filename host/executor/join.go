@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -48,6 +49,11 @@ type joinOp struct {
 	// left table (rebuilt on restore).
 	byFK  map[string][]*state.Row
 	fkBuf []byte
+	// pending holds, per side, the unmatched records of an outer side
+	// waiting for their window to close (with GRACE PERIOD), in
+	// (timestamp, arrival) order. It is derived from the buffers (rebuilt
+	// on restore).
+	pending [2][]*state.Buffered
 }
 
 func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
@@ -289,13 +295,17 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 	// An unmatched record of an outer side is NULL-padded at once without
 	// GRACE PERIOD (legacy join windows) or when its window is already
 	// past; else when its window closes (emitClosed).
-	if !matched && op.pads(s) && (op.eager || to < op.streamTime || self == nil) {
-		if self == nil {
-			self = &state.Buffered{Cols: pi.row, TS: ts, Key: op.key[:]}
-		}
-		self.Padded = true
-		if err := op.emitPadded(ctx, q, p, rec, s, self); err != nil {
-			return err
+	if !matched && op.pads(s) {
+		if op.eager || to < op.streamTime || self == nil {
+			if self == nil {
+				self = &state.Buffered{Cols: pi.row, TS: ts, Key: op.key[:]}
+			}
+			self.Padded = true
+			if err := op.emitPadded(ctx, q, p, rec, s, self); err != nil {
+				return err
+			}
+		} else {
+			op.addPending(s, self)
 		}
 	}
 	if op.streamTime >= op.nextSweep {
@@ -327,29 +337,64 @@ func (op *joinOp) emitPadded(ctx context.Context, q *Query, p *pipeline, rec *Re
 	return p.emit(ctx, q, rec, b.TS, winBounds{}, false, op.padScratchK, nil)
 }
 
-// emitClosed emits the NULL-padded rows of unmatched records whose window
-// closed (with a GRACE PERIOD, Kafka Streams holds them until then).
-func (op *joinOp) emitClosed(ctx context.Context, q *Query, p *pipeline, rec *Record) error {
+// addPending queues an unmatched record of side s until its window closes.
+func (op *joinOp) addPending(s int, b *state.Buffered) {
+	list := op.pending[s]
+	i, _ := slices.BinarySearchFunc(list, b, func(x, y *state.Buffered) int {
+		if c := cmp.Compare(x.TS, y.TS); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Seq, y.Seq)
+	})
+	op.pending[s] = slices.Insert(list, i, b)
+}
+
+// repend rebuilds the pending lists from the buffers.
+func (op *joinOp) repend() {
 	for s := range 2 {
-		if !op.pads(s) {
+		op.pending[s] = op.pending[s][:0]
+		if op.eager || !op.pads(s) {
 			continue
 		}
-		ext := op.after
-		if s == 1 {
-			ext = op.before
-		}
-		err := op.bufs[s].Each(func(b *state.Buffered) error {
-			if b.Matched || b.Padded || b.TS+ext+op.grace >= op.streamTime {
-				return nil
+		_ = op.bufs[s].Each(func(b *state.Buffered) error {
+			if !b.Matched && !b.Padded {
+				op.pending[s] = append(op.pending[s], b)
 			}
-			b.Padded = true
-			return op.emitPadded(ctx, q, p, rec, s, b)
+			return nil
 		})
-		if err != nil {
+	}
+}
+
+// emitClosed emits the NULL-padded rows of unmatched records whose window
+// closed (with a GRACE PERIOD, Kafka Streams holds them until then), oldest
+// first, left before right on equal timestamps.
+func (op *joinOp) emitClosed(ctx context.Context, q *Query, p *pipeline, rec *Record) error {
+	ext := [2]int64{op.after, op.before}
+	for {
+		best := -1
+		for s := range 2 {
+			list := op.pending[s]
+			for len(list) > 0 && (list[0].Matched || list[0].Padded) {
+				list = list[1:]
+			}
+			op.pending[s] = list
+			if len(list) == 0 || list[0].TS+ext[s]+op.grace >= op.streamTime {
+				continue
+			}
+			if best < 0 || list[0].TS < op.pending[best][0].TS {
+				best = s
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		b := op.pending[best][0]
+		op.pending[best] = op.pending[best][1:]
+		b.Padded = true
+		if err := op.emitPadded(ctx, q, p, rec, best, b); err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
 // fkValue returns a left row's foreign key, INT widened to BIGINT.
