@@ -147,3 +147,40 @@ func BenchmarkAggregationJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestStreamTableJoinDoesNotAllocate checks the stream side of a compiled
+// stream-table join once the table is loaded.
+func TestStreamTableJoinDoesNotAllocate(t *testing.T) {
+	produced := 0
+	q := compiledQuery(t, `
+		CREATE STREAM s (id INT KEY, a INT, b BIGINT, c DOUBLE) WITH (kafka_topic='s', value_format='JSON');
+		CREATE TABLE t (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='t', value_format='JSON');
+		CREATE STREAM o AS SELECT s.id, a, b, name FROM s JOIN t ON s.id = t.id WHERE a > 0;`,
+		executor.SinkFunc(func(context.Context, *executor.Record) error { produced++; return nil }))
+	ctx := context.Background()
+	table := make([]executor.Record, 100)
+	for i := range table {
+		table[i] = executor.Record{Topic: "t", Offset: int64(i), Key: binary.BigEndian.AppendUint32(nil, uint32(i*2)), Value: []byte(`{"name":"n"}`)}
+	}
+	if err := q.Process(ctx, table); err != nil {
+		t.Fatal(err)
+	}
+	recs := allocRecords(3000)
+	for i := range recs {
+		recs[i].Key = binary.BigEndian.AppendUint32(nil, uint32(i%150))
+	}
+	if err := q.Process(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	if produced == 0 || produced == len(recs) {
+		t.Fatalf("%d of %d records produced", produced, len(recs))
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if err := q.Process(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Process allocated %.0f times per batch of %d records, want 0", allocs, len(recs))
+	}
+}
