@@ -54,6 +54,8 @@ type joinOp struct {
 	// (timestamp, arrival) order. It is derived from the buffers (rebuilt
 	// on restore).
 	pending [2][]*state.Buffered
+	cur     joinCall
+	matchFn func(*state.Buffered) error
 }
 
 func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
@@ -276,16 +278,13 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 	if op.bufs[s].Observe(ts) {
 		self = op.bufs[s].Add(op.key[:], pi.row, ts)
 	}
-	matched := false
-	err := op.bufs[1-s].Range(op.key[:], max(from, 0), max(to, 0), func(o *state.Buffered) error {
-		matched = true
-		o.Matched = true
-		op.fill(p, s, pi.row)
-		op.fill(p, 1-s, o.Cols)
-		outTS := max(ts, o.TS)
-		p.opRow[op.rowtime] = sdk.BigInt(outTS)
-		return p.emit(ctx, q, rec, outTS, winBounds{}, false, op.key[:], nil)
-	})
+	op.cur = joinCall{ctx: ctx, q: q, p: p, rec: rec, s: s, row: pi.row, ts: ts}
+	if op.matchFn == nil {
+		op.matchFn = op.match
+	}
+	err := op.bufs[1-s].Range(op.key[:], max(from, 0), max(to, 0), op.matchFn)
+	matched := op.cur.matched
+	op.cur = joinCall{}
 	if err != nil {
 		return err
 	}
@@ -314,6 +313,32 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 		op.nextSweep = op.streamTime + max(min(op.bufs[0].Retention/4, 60_000), 1)
 	}
 	return nil
+}
+
+// joinCall is the record a stream-stream join is matching, for match.
+type joinCall struct {
+	ctx     context.Context
+	q       *Query
+	p       *pipeline
+	rec     *Record
+	s       int
+	row     []sdk.Value
+	ts      int64
+	matched bool
+}
+
+// match joins the current record (op.cur) with a buffered record of the
+// other side. It is a method bound once, rather than a closure per record,
+// so that matching allocates nothing.
+func (op *joinOp) match(o *state.Buffered) error {
+	c := &op.cur
+	c.matched = true
+	o.Matched = true
+	op.fill(c.p, c.s, c.row)
+	op.fill(c.p, 1-c.s, o.Cols)
+	outTS := max(c.ts, o.TS)
+	c.p.opRow[op.rowtime] = sdk.BigInt(outTS)
+	return c.p.emit(c.ctx, c.q, c.rec, outTS, winBounds{}, false, op.key[:], nil)
 }
 
 // pads says whether an unmatched record of side s yields a NULL-padded row.
