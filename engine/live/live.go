@@ -326,6 +326,13 @@ func (r *queryRun) fetchErrors(fs kgo.Fetches) error {
 		if errors.As(fe.Err, &ke) && ke.Retriable {
 			continue
 		}
+		var loss *kgo.ErrDataLoss
+		if errors.As(fe.Err, &loss) {
+			// The broker lost records the query had read; the client
+			// has moved on to where the log now is. Said, not fatal.
+			r.opts.Logger.Warn("the broker lost records this query had read; it goes on from the log's new end", "query", r.q.ID(), "error", fe.Err)
+			continue
+		}
 		res := []kafka.Resource{kafka.Topic(fe.Topic, kmsg.ACLOperationRead)}
 		if errors.Is(fe.Err, kerr.GroupAuthorizationFailed) {
 			res = []kafka.Resource{kafka.Group(r.group(), kmsg.ACLOperationRead)}
