@@ -302,7 +302,8 @@ func (q *queryAnalysis) joinCondition() *Error {
 		side.keyExpr = e
 		side.keyCol = -1
 		if ref, ok := unparen(side.key).(*ast.ColumnRef); ok {
-			if k, r, _ := q.scope.lookup(ref); r == resolved && q.scope.cols[k].source == i && !q.scope.cols[k].pseudo {
+			// A side's pseudo-column (a.ROWOFFSET) is a join column too.
+			if k, r, _ := q.scope.lookup(ref); r == resolved && q.scope.cols[k].source == i {
 				side.keyCol, side.isCol = k, true
 			}
 		}

@@ -259,6 +259,26 @@ stage_1($0 KSQL_INTERNAL_COL_0 INTEGER, $1 KSQL_AGG_VARIABLE_0 STRING)
   LAST STRING = $1
 `,
 		},
+		{
+			name: "join on pseudo-columns: the selected side ROWOFFSET is the key",
+			sql:  joinStreams + "CREATE STREAM O AS SELECT C, D, R.ROWOFFSET AS RO FROM L JOIN R WITHIN 5 SECONDS ON L.ROWOFFSET = R.ROWOFFSET;",
+			want: `query CSAS_O_0 (CSAS)
+source L STREAM topic=l key=JSON value=JSON [A INTEGER KEY, B INTEGER, C INTEGER]
+source R STREAM topic=r key=JSON value=JSON [A INTEGER KEY, B INTEGER, D STRING]
+sink O STREAM topic=O key=JSON value=JSON [RO BIGINT KEY, C INTEGER, D STRING]
+stage_0($0 C INTEGER, $1 ROWOFFSET BIGINT)
+  L_C INTEGER = $0
+  L_ROWOFFSET BIGINT = $1
+stage_1($0 D STRING, $1 ROWOFFSET BIGINT)
+  R_D STRING = $0
+  R_ROWOFFSET BIGINT = $1
+join INNER input0.L_ROWOFFSET = input1.R_ROWOFFSET within before=5000 after=5000 grace=-1
+stage_2($0 L_C INTEGER, $1 L_ROWOFFSET BIGINT, $2 R_D STRING, $3 R_ROWOFFSET BIGINT)
+  RO BIGINT KEY = $1
+  C INTEGER = $0
+  D STRING = $2
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
