@@ -2,13 +2,13 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	goruntime "runtime"
 	"testing"
 	"time"
 
+	"github.com/wasmstream/wasmstream/engine"
 	"github.com/wasmstream/wasmstream/host/executor"
 	"github.com/wasmstream/wasmstream/host/serde"
 	"github.com/wasmstream/wasmstream/sdk"
@@ -105,11 +105,11 @@ func genJoin() (clients, mortgages []executor.Record) {
 // statefulQuery compiles script and returns a function that creates a new
 // query of its last statement (fresh state) with its own counting sink. It
 // skips the benchmark with the compiler's or executor's error when the
-// query is not supported yet.
+// query is not supported yet, and fails it on any other error.
 func statefulQuery(b *testing.B, script string) (newQuery func() (*executor.Query, *counter)) {
 	b.Helper()
 	if _, err := sql2wasm.CompileScript("bench.sql", script); err != nil {
-		b.Skipf("the compiler does not support this query yet: %v", err)
+		skipIfNotSupported(b, "the compiler", err)
 	}
 	mod := compile(b, script)
 	newQuery = func() (*executor.Query, *counter) {
@@ -117,16 +117,24 @@ func statefulQuery(b *testing.B, script string) (newQuery func() (*executor.Quer
 		q, err := executor.NewQuery(executor.QueryConfig{
 			Manifest: mod.Manifest(), Instances: executor.ModuleInstances{Module: mod}, Sink: sink, Filtered: true,
 		})
-		if errors.Is(err, executor.ErrNotSupported) {
-			b.Skipf("the executor does not support this query yet: %v", err)
-		}
 		if err != nil {
-			b.Fatal(err)
+			skipIfNotSupported(b, "the executor", err)
 		}
 		b.Cleanup(func() { _ = q.Close(context.Background()) })
 		return q, sink
 	}
 	return newQuery
+}
+
+// skipIfNotSupported skips the benchmark when err is about a feature that
+// is not supported yet (the stateful work lands in steps), and fails it on
+// any other error, so that a regression does not pass as a skip.
+func skipIfNotSupported(b *testing.B, who string, err error) {
+	b.Helper()
+	if engine.IsNotSupported(err) {
+		b.Skipf("%s does not support this query yet: %v", who, err)
+	}
+	b.Fatalf("%s: %v", who, err)
 }
 
 // processAll runs recs through q, one poll at a time.
@@ -263,7 +271,7 @@ func BenchmarkWindowedCount(b *testing.B) {
 	nat := newNativeWindowed(b, q.Manifest())
 	first := recs[:pollSize]
 	if err := q.Process(ctx, first); err != nil {
-		b.Skipf("the engine cannot run the windowed count yet: %v", err)
+		skipIfNotSupported(b, "the engine, running the windowed count", err)
 	}
 	if err := nat.run(ctx, first); err != nil {
 		b.Fatal(err)
@@ -271,7 +279,7 @@ func BenchmarkWindowedCount(b *testing.B) {
 	firstWindows := len(nat.windows)
 	before := heapAlloc()
 	if err := processAll(ctx, q, recs[pollSize:]); err != nil {
-		b.Skipf("the engine cannot run the windowed count yet: %v", err)
+		skipIfNotSupported(b, "the engine, running the windowed count", err)
 	}
 	engGrowth := int64(heapAlloc()) - int64(before)
 	before = heapAlloc()
@@ -472,7 +480,7 @@ func BenchmarkStreamTableJoin(b *testing.B) {
 
 	start := time.Now()
 	if err := processAll(ctx, q, clients); err != nil {
-		b.Skipf("the engine cannot load the clients table yet: %v", err)
+		skipIfNotSupported(b, "the engine, loading the clients table", err)
 	}
 	engLoad := time.Since(start)
 	start = time.Now()
@@ -483,7 +491,7 @@ func BenchmarkStreamTableJoin(b *testing.B) {
 	}
 	// Check that both agree on a first pass.
 	if err := processAll(ctx, q, mortgages); err != nil {
-		b.Skipf("the engine cannot run the join yet: %v", err)
+		skipIfNotSupported(b, "the engine, running the join", err)
 	}
 	if err := nat.run(ctx, mortgages); err != nil {
 		b.Fatal(err)
@@ -527,7 +535,7 @@ func BenchmarkWindowedCountEngine(b *testing.B) {
 		q, _ := newQuery() // fresh state: the same events are late the second time
 		b.StartTimer()
 		if err := processAll(ctx, q, recs); err != nil {
-			b.Skipf("the engine cannot run the windowed count yet: %v", err)
+			skipIfNotSupported(b, "the engine, running the windowed count", err)
 		}
 		b.StopTimer()
 		_ = q.Close(ctx)
@@ -541,13 +549,13 @@ func BenchmarkStreamTableJoinEngine(b *testing.B) {
 	clients, mortgages := genJoin()
 	q, _ := statefulQuery(b, joinScript)()
 	if err := processAll(ctx, q, clients); err != nil {
-		b.Skipf("the engine cannot load the clients table yet: %v", err)
+		skipIfNotSupported(b, "the engine, loading the clients table", err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := processAll(ctx, q, mortgages); err != nil {
-			b.Skipf("the engine cannot run the join yet: %v", err)
+			skipIfNotSupported(b, "the engine, running the join", err)
 		}
 	}
 	b.ReportMetric(float64(b.N*len(mortgages))/b.Elapsed().Seconds(), "records/s")
