@@ -2,6 +2,7 @@ package state
 
 import (
 	"cmp"
+	"container/heap"
 	"errors"
 	"fmt"
 	"math"
@@ -66,7 +67,7 @@ type Aggregation struct {
 	nextSweep  int64
 	buf        []byte
 	wins       []Window
-	closing    []*Group
+	open       groupHeap // EMIT FINAL: groups not emitted yet, by window end
 }
 
 // NewAggregation returns an empty aggregation for the given functions.
@@ -80,6 +81,7 @@ func NewAggregation(funcs []Func, win *Windows, emitFinal bool) *Aggregation {
 func (a *Aggregation) reset() {
 	a.groups = map[string]*Group{}
 	a.sessions = map[string][]*Group{}
+	a.open = a.open[:0]
 	a.streamTime, a.seq, a.nextSweep = math.MinInt64, 0, math.MinInt64
 }
 
@@ -204,6 +206,9 @@ func (a *Aggregation) group(key []sdk.Value, w Window, create bool) *Group {
 	}
 	g := &Group{Key: cloneRow(nil, key), Win: w, Accs: make([]Acc, len(a.funcs)), TS: math.MinInt64, id: string(a.buf)}
 	a.groups[g.id] = g
+	if a.win != nil {
+		a.waitFinal(g)
+	}
 	return g
 }
 
@@ -264,6 +269,7 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 		}
 	}
 	if !slices.Contains(keep, g) {
+		a.waitFinal(g)
 		keep = append(keep, g)
 		slices.SortFunc(keep, func(x, y *Group) int { return cmp.Compare(x.Win.Start, y.Win.Start) })
 	}
@@ -301,40 +307,51 @@ func (a *Aggregation) advance(emit func(Update) error) error {
 func (a *Aggregation) emitClosed(emit func(Update) error) error {
 	closeTime := a.closeTime()
 	horizon := a.streamTime - a.win.Retention
-	a.closing = a.closing[:0]
-	for _, g := range a.groups {
-		if !g.Closed && g.Win.End <= closeTime {
-			if g.Win.Start < horizon {
-				// Already beyond the retention when it closed: Kafka
-				// Streams' window store no longer returns it, so its
-				// final result is never emitted (suppress.json, "large
-				// jump").
-				g.Closed = true
-				continue
-			}
-			a.closing = append(a.closing, g)
+	for len(a.open) > 0 && a.open[0].Win.End <= closeTime {
+		g := heap.Pop(&a.open).(*Group)
+		if g.Closed || g.Dead {
+			continue
 		}
-	}
-	for _, list := range a.sessions {
-		for _, g := range list {
-			if !g.Closed && g.Win.End <= closeTime {
-				a.closing = append(a.closing, g)
-			}
-		}
-	}
-	slices.SortFunc(a.closing, func(x, y *Group) int {
-		if c := cmp.Compare(x.Win.End, y.Win.End); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.id, y.id)
-	})
-	for _, g := range a.closing {
 		g.Closed = true
+		if a.win.Type != sdk.WindowSession && g.Win.Start < horizon {
+			// Already beyond the retention when it closed: Kafka Streams'
+			// window store no longer returns it, so its final result is
+			// never emitted (suppress.json, "large jump").
+			continue
+		}
 		if err := emit(Update{Group: g, Win: g.Win, TS: g.TS}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// groupHeap orders the groups waiting for EMIT FINAL by window end, then
+// key: the order Kafka Streams emits closed windows in.
+type groupHeap []*Group
+
+func (h groupHeap) Len() int { return len(h) }
+func (h groupHeap) Less(i, j int) bool {
+	if h[i].Win.End != h[j].Win.End {
+		return h[i].Win.End < h[j].Win.End
+	}
+	return h[i].id < h[j].id
+}
+func (h groupHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *groupHeap) Push(x any)   { *h = append(*h, x.(*Group)) }
+func (h *groupHeap) Pop() any {
+	old := *h
+	g := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return g
+}
+
+// waitFinal queues a new group for EMIT FINAL.
+func (a *Aggregation) waitFinal(g *Group) {
+	if a.emitFinal {
+		heap.Push(&a.open, g)
+	}
 }
 
 // expire drops the windows that closed and are older than the retention.
@@ -418,6 +435,11 @@ func (a *Aggregation) Restore(b []byte) error {
 		id := string(AppendKey(nil, g.Key))
 		g.id = id + string(appendWindow(nil, g.Win))
 		a.sessions[id] = append(a.sessions[id], g)
+	}
+	for _, g := range append(s.Groups, s.Sessions...) {
+		if !g.Closed && a.win != nil {
+			a.waitFinal(g)
+		}
 	}
 	return nil
 }

@@ -167,6 +167,11 @@ func TestAggregation(t *testing.T) {
 		{"tumbling emit final", &tumbling, true,
 			[]rec{{"a", 1, 1, false}, {"b", 2, 2, false}, {"a", 3, 14, false}, {"a", 4, 15, false}, {"a", 5, 25, false}},
 			[]string{"a[0,10]=1,1@1", "b[0,10]=1,2@2", "a[10,20]=2,7@15"}},
+		{"emit final loses a window stream time jumped past its retention", &tumbling, true,
+			// suppress.json "large jump": [0,10) closes at 15 but is beyond
+			// its retention (15 ms after its start) at 40.
+			[]rec{{"a", 1, 1, false}, {"a", 2, 40, false}},
+			nil},
 		{"session merge", &session, false,
 			[]rec{{"a", 1, 0, false}, {"a", 2, 30, false}, {"a", 3, 15, false}, {"a", 4, 25, false}},
 			// gap 10: 15 starts its own session; 25 joins [15,15] and
