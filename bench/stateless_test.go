@@ -140,6 +140,9 @@ func newNativeRun(b *testing.B, man *sdk.Manifest) *nativeRun {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The same decoding as the executor's stateless path: strings share
+	// the record's bytes.
+	in = serde.StringViews(in)
 	out, err := serde.NewValue(dst)
 	if err != nil {
 		b.Fatal(err)

@@ -174,6 +174,12 @@ func NewQuery(cfg QueryConfig) (*Query, error) {
 	if q.valSerde, err = serde.NewValue(q.src); err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.id, err)
 	}
+	// A stateless query is done with a decoded row within Process: its
+	// strings are copied into the batch or encoded, never kept. So they
+	// can share the record's bytes instead of being copied (an allocation
+	// per STRING column and record); records are not modified while they
+	// are processed.
+	q.keySerde, q.valSerde = serde.StringViews(q.keySerde), serde.StringViews(q.valSerde)
 	if q.sinkKey, err = serde.NewKey(q.sink); err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.id, err)
 	}
@@ -493,6 +499,9 @@ func (t *task) process(ctx context.Context, q *Query, recs []Record) error {
 			return err
 		}
 		for r := 0; r < n; r++ {
+			if !q.table && t.batch.Sel(r) == sdk.SelDrop {
+				continue // the common case of a selective filter, kept cheap
+			}
 			if err := t.emit(ctx, q, recs, r); err != nil {
 				return err
 			}
@@ -590,10 +599,12 @@ func (t *task) decode(ctx context.Context, q *Query, recs []Record, i int) (rowM
 		}
 		m.tombstone = true
 	}
-	m.nullKey = q.keySerde.IsNull(key)
-	if err := q.keySerde.Decode(key, t.keyRow); err != nil {
-		t.logDecode(ctx, q, recs, i, LogDeserialization, err.Error())
-		return m, false
+	if len(t.keyRow) > 0 { // a keyless stream reads no key
+		m.nullKey = q.keySerde.IsNull(key)
+		if err := q.keySerde.Decode(key, t.keyRow); err != nil {
+			t.logDecode(ctx, q, recs, i, LogDeserialization, err.Error())
+			return m, false
+		}
 	}
 	if m.tombstone {
 		for j, c := range q.valSerde.Columns() {
