@@ -183,7 +183,8 @@ func startRunWith(t *testing.T, c *cluster, src, dir string) *runner {
 		t.Fatal(err)
 	}
 	store := kafka.NewStore(prod)
-	e, err := engine.New(ctx, engine.WithTopicStore(store))
+	counts := live.NewCountingLog(nil)
+	e, err := engine.New(ctx, engine.WithTopicStore(store), engine.WithProcessingLog(counts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +193,8 @@ func startRunWith(t *testing.T, c *cluster, src, dir string) *runner {
 	}
 	r := &runner{cancel: cancel, done: make(chan error, 1), status: &syncBuffer{}}
 	go func() {
-		err := live.Run(ctx, e, live.Options{Config: c.svc, Store: store, Status: r.status, Logger: slog.New(slog.DiscardHandler), CheckpointDir: dir})
+		err := live.Run(ctx, e, live.Options{Config: c.svc, Store: store, Status: r.status, Counts: counts,
+			Logger: slog.New(slog.DiscardHandler), CheckpointDir: dir})
 		r.done <- err
 		_ = store.Close(context.Background())
 		_ = e.Close(context.Background())
@@ -219,6 +221,11 @@ func TestStatelessQueryOnKafka(t *testing.T) {
 		t.Fatal(err)
 	}
 	produce(t, c.admin, "mortgages", 0, 300)
+	// A record that is not JSON: logged, counted as an error, skipped.
+	cl := client(t, c.admin)
+	if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: "mortgages", Key: []byte("bad"), Value: []byte("{not json")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
 	r := startRun(t, c)
 	w := want(0, 300)
 	got := consume(t, c.admin, "qualified", len(w))
@@ -227,8 +234,8 @@ func TestStatelessQueryOnKafka(t *testing.T) {
 		t.Errorf("output:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
 	}
 	st := r.status.String()
-	if !strings.Contains(st, "CSAS_QUALIFIED_") || !strings.Contains(st, "in 300, out "+fmt.Sprint(len(w))) {
-		t.Errorf("status lines do not show the final figures (in 300, out %d):\n%s", len(w), st)
+	if !strings.Contains(st, fmt.Sprintf("CSAS_QUALIFIED_0 STOPPED: in 301, out %d, lag 0, errors 1", len(w))) {
+		t.Errorf("status lines do not show the final figures (in 301, out %d, errors 1):\n%s", len(w), st)
 	}
 	// The sink topic was created with the statement's PARTITIONS.
 	if n := kafka.NewStore(mustProducer(t, c.admin)).Partitions("qualified"); n != 2 {
