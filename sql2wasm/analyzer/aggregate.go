@@ -816,34 +816,23 @@ func (q *queryAnalysis) aggregateProjection(items []aggItem) *Error {
 	return q.checkDuplicates()
 }
 
-// buildAggregateInput assembles the input stage and the operator. On a
-// stream, rows whose GROUP BY values include a NULL are dropped, as ksqlDB
-// drops them (they have no group); on a table they must reach the host,
-// which removes the row's earlier contribution.
+// buildAggregateInput assembles the input stage and the operator. Rows
+// whose GROUP BY values include a NULL reach the host, which drops them
+// with a processing-log entry, as ksqlDB does.
 func (q *queryAnalysis) buildAggregateInput() {
 	ag := q.agg
-	filter := q.filter
 	var outs []plan.Output
 	var groupBy []string
 	for _, g := range ag.groupBy {
 		outs = append(outs, plan.Output{Name: g.name, Expr: g.expr})
 		groupBy = append(groupBy, g.name)
-		if q.src.Kind == sdk.Stream {
-			if _, isConst := g.expr.(*plan.Const); !isConst {
-				var notNull plan.Expr = &plan.IsNull{At: g.expr.Pos(), X: g.expr, Not: true}
-				if filter != nil {
-					notNull = &plan.Binary{At: g.expr.Pos(), Op: plan.OpAnd, X: filter, Y: notNull, T: sdk.TypeBoolean}
-				}
-				filter = notNull
-			}
-		}
 	}
 	outs = append(outs, ag.args...)
 	op := &sdk.Aggregate{GroupBy: groupBy, Window: ag.window, EmitFinal: q.sel.Emit == ast.EmitFinal}
 	for _, c := range ag.calls {
 		op.Calls = append(op.Calls, sdk.AggregateCall{Func: c.fn, Args: c.args, Result: c.result})
 	}
-	q.inputStages = []*plan.Stage{{Inputs: q.scope.finish(), Filter: filter, Outputs: outs}}
+	q.inputStages = []*plan.Stage{{Inputs: q.scope.finish(), Filter: q.filter, Outputs: outs}}
 	q.operator = &sdk.Operator{Aggregate: op}
 	q.finalScope = ag.final
 }
