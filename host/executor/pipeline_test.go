@@ -516,3 +516,37 @@ func TestForeignKeyJoin(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinBuffersStayBounded runs a long stream-stream join and checks that
+// the buffers keep only the records of the last window plus grace.
+func TestJoinBuffersStayBounded(t *testing.T) {
+	man := joinManifest(sdk.Stream, sdk.JoinLeft)
+	man.Sources[1].Kind = sdk.Stream
+	man.Pipeline.Operator.Join.Within = &sdk.JoinWindow{BeforeMs: 100, AfterMs: 100, GraceMs: 50}
+	stages := map[int]*goStage{0: passStage(man.Stages[0], nil), 1: passStage(man.Stages[1], nil), 2: coalesce(man.Stages[2])}
+	var produced int
+	q, err := NewQuery(QueryConfig{Manifest: man, Instances: &stagesInstance{stages}, Sink: SinkFunc(func(context.Context, *Record) error { produced++; return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close(context.Background())
+	for i := range 20000 {
+		topic := "test"
+		if i%2 == 1 {
+			topic = "test_table"
+		}
+		r := Record{Topic: topic, Offset: int64(i / 2), Key: bigKey(int64(i % 10)), Value: []byte("a,1"), Timestamp: int64(i * 10)}
+		if err := q.Process(context.Background(), []Record{r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	op := q.pipe.join
+	// 250 ms of retention at one record per 10 ms per side is about 25
+	// records a side, plus up to one sweep interval.
+	if n := op.bufs[0].Len() + op.bufs[1].Len(); n > 200 {
+		t.Errorf("%d records buffered after 200 s of a join within 100 ms", n)
+	}
+	if produced == 0 {
+		t.Error("no join results")
+	}
+}
