@@ -419,14 +419,14 @@ func (q *queryAnalysis) joinWhere() *Error {
 // there.
 func (q *queryAnalysis) joinKeyValue(at ast.Node) plan.Expr {
 	ja := q.join
-	l := q.scope.use(ja.sides[0].keyCol, at)
-	r := q.scope.use(ja.sides[1].keyCol, at)
 	switch ja.typ {
 	case sdk.JoinInner, sdk.JoinLeft:
-		return l
+		return q.scope.use(ja.sides[0].keyCol, at)
 	case sdk.JoinRight:
-		return r
+		return q.scope.use(ja.sides[1].keyCol, at)
 	}
+	l := q.scope.use(ja.sides[0].keyCol, at)
+	r := q.scope.use(ja.sides[1].keyCol, at)
 	return &plan.Call{At: at.Pos(), Fn: plan.FnCoalesce, Args: []plan.Expr{l, r}, T: ja.keyType}
 }
 
