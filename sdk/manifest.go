@@ -132,8 +132,11 @@ func (m *Manifest) Validate() error {
 			return fmt.Errorf("manifest: stage %q: layout ends at %d, beyond the module's %d pages", st.Export, l.End64(), m.MemoryPages)
 		}
 		for _, c := range append(append([]Column(nil), st.Inputs...), st.Outputs...) {
-			if c.Type == TypeUnknown || c.Type > TypeString {
+			if !c.Type.IsKnown() {
 				return fmt.Errorf("manifest: stage %q: column %q has unknown type %d", st.Export, c.Name, c.Type)
+			}
+			if err := checkColumnDesc(c); err != nil {
+				return fmt.Errorf("manifest: stage %q: %w", st.Export, err)
 			}
 		}
 	}
@@ -172,6 +175,21 @@ func (m *Manifest) Validate() error {
 				return fmt.Errorf("manifest: invalid %s window (size %d ms, advance %d ms)", w.Type, w.SizeMs, w.AdvanceMs)
 			}
 		}
+	}
+	return nil
+}
+
+// checkColumnDesc checks that a complex column carries a well-formed
+// descriptor of its type.
+func checkColumnDesc(c Column) error {
+	if !c.Type.IsComplex() {
+		return nil
+	}
+	if c.Desc == nil || c.Desc.Type != c.Type {
+		return fmt.Errorf("column %q of type %s has no matching type descriptor", c.Name, c.Type)
+	}
+	if err := c.Desc.Check(); err != nil {
+		return fmt.Errorf("column %q: %w", c.Name, err)
 	}
 	return nil
 }

@@ -9,6 +9,9 @@ type Column struct {
 	// Key marks a key column (KEY in a stream, PRIMARY KEY in a table): it is
 	// read from and written to the record key, not the value.
 	Key bool `msgpack:"key,omitempty"`
+	// Desc is the full type of a column of a complex type (ARRAY, MAP,
+	// STRUCT); nil for the scalar types, which Type describes alone.
+	Desc *TypeDesc `msgpack:"desc,omitempty"`
 }
 
 // SourceKind says whether a source is a stream or a table.
@@ -142,7 +145,7 @@ func (s *Source) SchemaString() string {
 		}
 		b.WriteString(c.Name)
 		b.WriteByte(' ')
-		b.WriteString(c.Type.String())
+		b.WriteString(c.TypeString())
 		if c.Key {
 			if s.Kind == Table {
 				b.WriteString(" PRIMARY KEY")

@@ -36,6 +36,12 @@ func (t Type) String() string {
 		return "DOUBLE"
 	case TypeString:
 		return "STRING"
+	case TypeArray:
+		return "ARRAY"
+	case TypeMap:
+		return "MAP"
+	case TypeStruct:
+		return "STRUCT"
 	}
 	return "UNKNOWN"
 }
@@ -97,7 +103,7 @@ func (v Value) Equal(o Value) bool {
 	switch v.Type {
 	case TypeDouble:
 		return math.Float64bits(v.F) == math.Float64bits(o.F)
-	case TypeString:
+	case TypeString, TypeArray, TypeMap, TypeStruct:
 		return v.S == o.S
 	}
 	return v.I == o.I
