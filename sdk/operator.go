@@ -116,6 +116,13 @@ type Join struct {
 	// right row joins every left row whose LeftKey equals the right's
 	// primary key, and the result is keyed by the left's primary key.
 	ForeignKey bool `msgpack:"foreign_key,omitempty"`
+	// Next chains a further join onto this one's result, for an n-way
+	// join (FROM a JOIN b ON ... JOIN c ON ...). Its Left is -1: the left
+	// side is this join's result, whose columns (those of every input
+	// joined so far) its LeftKey may name; its Right indexes
+	// Pipeline.Inputs. The operator's output row then has the columns of
+	// every input of the chain, plus ROWTIME.
+	Next *Join `msgpack:"next,omitempty"`
 }
 
 // JoinWindow is a stream-stream join's WITHIN clause: a left record joins
