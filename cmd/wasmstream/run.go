@@ -36,12 +36,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var cf configFlags
 	cf.register(fs)
 	listen := fs.String("broker-listen", DefaultBrokerListen, "`ADDR` the embedded broker listens on, when no bootstrap.servers is configured (port 0 picks a free one)")
-	verbose := fs.Bool("v", false, "log the Kafka clients' and the broker's warnings")
+	verbose := fs.Bool("v", false, "log the Kafka clients' and the broker's messages")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wasmstream run [--config FILE] [--set KEY=VALUE]... QUERIES.sql|MODULE.wasm...")
-		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts (or modules compiled by sql2wasm) on Kafka until interrupted (Ctrl-C stops")
-		fmt.Fprintln(stderr, "cleanly: the current batch is finished, its outputs acknowledged, its offsets committed).")
-		fmt.Fprintln(stderr, "Without bootstrap.servers it starts the embedded secured broker (in DIR/broker of --state-dir).")
+		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts, or of modules compiled by sql2wasm, on Kafka")
+		fmt.Fprintln(stderr, "until interrupted. Ctrl-C stops cleanly: the current batch is finished, its outputs")
+		fmt.Fprintln(stderr, "acknowledged, its offsets committed. Without bootstrap.servers it starts the embedded")
+		fmt.Fprintln(stderr, "secured broker (in DIR/broker of --state-dir). A status line per query every")
+		fmt.Fprintln(stderr, "wasmstream.status.interval. Details: docs/run.md.")
 		fs.PrintDefaults()
 	}
 	// Flags may come after the files too (run q.sql --state-dir D).
