@@ -130,7 +130,7 @@ type demo struct {
 
 	produced struct{ clients, mortgages, events atomic.Int64 }
 	// expected counts, per result topic, the results the generated input
-	// calls for where that is simple to know (not for the windowed counts).
+	// calls for.
 	expected map[string]*atomic.Int64
 	names    sync.Map                 // client id (int32) -> name, for readable results
 	groups   []string                 // the consumer groups of the running queries
@@ -242,7 +242,7 @@ func (d *demo) run(ctx context.Context, stateDir string, duration time.Duration)
 	for _, q := range demoQueries {
 		d.results[q.topic] = &atomic.Int64{}
 	}
-	d.expected = map[string]*atomic.Int64{topicLarge: {}, topicQualified: {}}
+	d.expected = map[string]*atomic.Int64{topicLarge: {}, topicQualified: {}, topicMalfunc: {}}
 	viewerReady := make(chan struct{})
 	wg.Add(1)
 	go func() {
@@ -583,8 +583,14 @@ func (d *demo) generate(ctx context.Context) error {
 	}
 	defer cl.Close()
 	var firstErr atomic.Value
+	// perWindow counts the acknowledged saturation events per device and
+	// 5-second window: every event past the third in a window is one
+	// result of possible_malfunction (EMIT CHANGES emits each new count).
+	var windowMu sync.Mutex
+	perWindow := map[string]int{}
 	produce := func(topic string, key, value []byte, counts ...*atomic.Int64) {
-		cl.Produce(ctx, &kgo.Record{Topic: topic, Key: key, Value: value}, func(r *kgo.Record, err error) {
+		rec := &kgo.Record{Topic: topic, Key: key, Value: value, Timestamp: time.Now()}
+		cl.Produce(ctx, rec, func(r *kgo.Record, err error) {
 			if err != nil {
 				if ctx.Err() == nil {
 					firstErr.CompareAndSwap(nil, kafka.Explain(err, cfg, kafka.Topic(topic, kmsg.ACLOperationWrite)))
@@ -593,6 +599,16 @@ func (d *demo) generate(ctx context.Context) error {
 			}
 			for _, n := range counts {
 				n.Add(1)
+			}
+			if topic == topicSaturation {
+				w := fmt.Sprintf("%s@%d", key, r.Timestamp.UnixMilli()/5000)
+				windowMu.Lock()
+				perWindow[w]++
+				over := perWindow[w] > 3
+				windowMu.Unlock()
+				if over {
+					d.expected[topicMalfunc].Add(1)
+				}
 			}
 		})
 	}
@@ -611,47 +627,36 @@ func (d *demo) generate(ctx context.Context) error {
 	if err := cl.Flush(ctx); err != nil {
 		return nil // interrupted
 	}
+	// Devices report saturation events at their own pace, from now on: a
+	// healthy one about once per 5-second window (now and then more than
+	// 3: a false alarm, as in real life), a faulty one several times a
+	// second.
+	var devices sync.WaitGroup
+	devCtx, stopDevices := context.WithCancel(ctx)
+	devices.Add(1)
+	go func() {
+		defer devices.Done()
+		d.generateDevices(devCtx, produce)
+	}()
+	defer func() { stopDevices(); devices.Wait() }()
+
 	// The bank's client table is in place before the first mortgage, and
 	// the queries have started reading it.
 	if err := d.waitForQueries(ctx); err != nil {
 		return err
 	}
 	deleted := int32(0)
-	// Devices report saturation events at their own pace: a healthy one
-	// about once per 5-second window (now and then more than 3: a false
-	// alarm, as in real life), a faulty one several times a second.
-	devices := []string{"pump-01", "pump-02", "valve-03", "valve-04", "fan-05", "fan-06"}
-	perSecond := map[string]float64{"valve-03": 3, "fan-06": 3}
-	const healthyPerSecond = 0.2
-	devTick := time.NewTicker(100 * time.Millisecond)
-	defer devTick.Stop()
-
 	tick := time.NewTicker(time.Second / time.Duration(d.rate))
 	defer tick.Stop()
 	var mortgageID int64 = 1000
 	for i := 0; ; {
 		select {
 		case <-ctx.Done():
+			devices.Wait()
 			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			_ = cl.Flush(flushCtx)
 			cancel()
 			return nil
-		case <-devTick.C:
-			for _, dev := range devices {
-				rate, faulty := perSecond[dev]
-				if !faulty {
-					rate = healthyPerSecond
-				}
-				if rng.Float64() >= rate/10 {
-					continue
-				}
-				sat := 40 + rng.Float64()*40
-				if faulty {
-					sat = 92 + rng.Float64()*8
-				}
-				produce(topicSaturation, []byte(dev), mustJSON(map[string]any{"SATURATION": round1(sat)}), &d.produced.events)
-			}
-			continue
 		case <-tick.C:
 			i++
 		}
@@ -699,6 +704,39 @@ func (d *demo) generate(ctx context.Context) error {
 				}
 			}
 			produce(topicMortgages, bigintKey(mortgageID), mustJSON(m), counts...)
+		}
+	}
+}
+
+// generateDevices produces saturation events until ctx ends: the faulty
+// devices valve-03 and fan-06 three times a second, the others about once
+// per 5-second window.
+func (d *demo) generateDevices(ctx context.Context, produce func(topic string, key, value []byte, counts ...*atomic.Int64)) {
+	devices := []string{"pump-01", "pump-02", "valve-03", "valve-04", "fan-05", "fan-06"}
+	perSecond := map[string]float64{"valve-03": 3, "fan-06": 3}
+	const healthyPerSecond = 0.2
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for _, dev := range devices {
+			rate, faulty := perSecond[dev]
+			if !faulty {
+				rate = healthyPerSecond
+			}
+			if rng.Float64() >= rate/10 {
+				continue
+			}
+			sat := 40 + rng.Float64()*40
+			if faulty {
+				sat = 92 + rng.Float64()*8
+			}
+			produce(topicSaturation, []byte(dev), mustJSON(map[string]any{"SATURATION": round1(sat)}), &d.produced.events)
 		}
 	}
 }

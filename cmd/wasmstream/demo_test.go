@@ -79,9 +79,10 @@ func TestDemo(t *testing.T) {
 			if m[1] != "ran" || n == 0 {
 				t.Errorf("%s: %s with %s results, want it to run and give results", q.name, m[1], m[2])
 			}
-			// Where the generator knows how many results its input calls
-			// for, the query gives exactly those: the stateless query
-			// always, the join up to the batches around a change.
+			// The generator knows how many results its input calls for;
+			// the query gives exactly those: the stateless query and the
+			// windowed count always, the join up to the batches around a
+			// change of the client table.
 			if m[3] != "" {
 				want, _ := strconv.Atoi(m[3])
 				slack := 0
