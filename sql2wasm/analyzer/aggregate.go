@@ -609,7 +609,9 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		return notSupported(x.Pos(), "aggregate function "+name)
 	}
 	for i, a := range args {
-		text := canonicalPlan(q, x.Args[i])
+		// Arguments that print alike read one input column: SUM(x) and
+		// MAX(x) share x.
+		text := q.canonical(x.Args[i])
 		out, ok := ag.argByText[text]
 		if g := q.groupIndex(x.Args[i]); !ok && g >= 0 && ag.groupBy[g].expr.Type() == a.Type() {
 			// An argument that is a GROUP BY expression reads its column.
@@ -627,10 +629,6 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 	ag.calls = append(ag.calls, call)
 	return nil
 }
-
-// canonicalPlan is the text that identifies an aggregate argument, so that
-// SUM(x) and MAX(x) read one input column.
-func canonicalPlan(q *queryAnalysis, e ast.Expr) string { return q.canonical(e) }
 
 // tableAggregates refuses, on a table source, the aggregate functions that
 // cannot undo a row's contribution when the row changes.

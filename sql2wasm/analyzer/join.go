@@ -25,10 +25,10 @@ type joinAnalysis struct {
 	join  *ast.Join
 	sides [2]*joinSide
 	typ   string // sdk.Join*
-	// synthetic is set when the key is ROWKEY, not a source column.
-	synthetic bool
-	rowkey    int // join scope index of the synthetic ROWKEY, or -1
-	keyType   sdk.Type
+	// rowkey is the join scope index of the synthetic ROWKEY, -1 when the
+	// key is a source column.
+	rowkey  int
+	keyType sdk.Type
 }
 
 // joinSide is one source of a join.
@@ -149,8 +149,19 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 			side.keyCol = len(q.scope.cols) - 1
 		}
 	}
-	ja.synthetic = ja.typ == sdk.JoinFull || (!l.isCol && !r.isCol)
-	if ja.synthetic {
+	seen := map[string]bool{}
+	for _, c := range q.scope.cols {
+		if c.input == "" {
+			continue
+		}
+		if seen[c.input] {
+			// ALIAS_COLUMN names the operator's row; S.A_B and S_A.B both
+			// spell S_A_B.
+			return nil, notSupported(j.JoinPos, fmt.Sprintf("a join whose aliases and column names both spell %s", c.input))
+		}
+		seen[c.input] = true
+	}
+	if ja.typ == sdk.JoinFull || (!l.isCol && !r.isCol) {
 		ja.rowkey = ja.addRowkey(q.scope)
 	}
 	if err := q.resolveNames(); err != nil {
