@@ -29,7 +29,7 @@ import (
 	"github.com/wasmstream/wasmstream/host/kafka"
 )
 
-// The demo's cast: topics, users and the two seed queries.
+// The demo's cast: its service id, topics and users.
 const (
 	demoServiceID = "demo_"
 
@@ -42,8 +42,8 @@ const (
 
 	// demoIngestUser produces the input topics and may do nothing else.
 	demoIngestUser = "ingest"
-	// demoAnalystUser may read the two result topics, and not the raw
-	// client data (credit scores) behind them.
+	// demoAnalystUser may read the result topics, and not the raw client
+	// data (credit scores) behind them.
 	demoAnalystUser = "analyst"
 )
 
@@ -63,7 +63,7 @@ CREATE STREAM saturation_events (device_id STRING KEY, saturation DOUBLE)
 // generator stopped, so the last input shows up in the results.
 const demoDrain = 2 * time.Second
 
-// demoQuery is one of the seed queries.
+// demoQuery is one of the demo's queries.
 type demoQuery struct {
 	name, topic, sql string
 }
@@ -107,7 +107,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "wasmstream demo: --duration and --rate must be positive")
 		return 2
 	}
-	d := &demo{out: stdout, errOut: stderr, rate: *rate}
+	d := &demo{out: stdout, rate: *rate}
 	d.logger = slog.New(slog.DiscardHandler)
 	if *verbose {
 		d.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -121,12 +121,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // demo is one run of the demo.
 type demo struct {
-	out, errOut io.Writer
-	mu          sync.Mutex // serializes lines on out
-	logger      *slog.Logger
-	rate        int
-	broker      *broker.Broker
-	start       time.Time
+	out    io.Writer
+	mu     sync.Mutex // serializes lines on out
+	logger *slog.Logger
+	rate   int
+	broker *broker.Broker
+	start  time.Time
 
 	produced struct{ clients, mortgages, events atomic.Int64 }
 	// expected counts, per result topic, the results the generated input
@@ -199,6 +199,9 @@ func (d *demo) run(ctx context.Context, stateDir string, duration time.Duration)
 	}
 	printBrokerInfo(lockedWriter{d}, b, opts)
 	d.printf("  topics: %s\n", strings.Join(opts.Topics, ", "))
+	if inMemory {
+		d.printf("  (the state directory is temporary and removed when the demo ends; --state-dir DIR keeps it)\n")
+	}
 
 	// 2. Security at work.
 	d.printf("\n== 2. Security at work ==\n")
