@@ -35,6 +35,74 @@ type checkpoint struct {
 	Out        []byte    `msgpack:"out,omitempty"`
 	Bufs       [2][]byte `msgpack:"bufs,omitempty"`
 	StreamTime int64     `msgpack:"st,omitempty"`
+	// Chain holds the state of the joins chained onto the first (n-way
+	// joins), in order.
+	Chain []joinCheckpoint `msgpack:"chain,omitempty"`
+}
+
+// joinCheckpoint is the state of one join.
+type joinCheckpoint struct {
+	Tables     [2][]byte `msgpack:"tables,omitempty"`
+	Out        []byte    `msgpack:"out,omitempty"`
+	Bufs       [2][]byte `msgpack:"bufs,omitempty"`
+	StreamTime int64     `msgpack:"st,omitempty"`
+}
+
+// snapshot saves a join's stores.
+func (op *joinOp) snapshot() (joinCheckpoint, error) {
+	var c joinCheckpoint
+	var err error
+	snap := func(dst *[]byte, s interface{ Snapshot() ([]byte, error) }) {
+		if err == nil {
+			*dst, err = s.Snapshot()
+		}
+	}
+	for i := range 2 {
+		if op.tables[i] != nil {
+			snap(&c.Tables[i], op.tables[i])
+		}
+		if op.bufs[i] != nil {
+			snap(&c.Bufs[i], op.bufs[i])
+		}
+	}
+	if op.out != nil {
+		snap(&c.Out, op.out)
+	}
+	c.StreamTime = op.streamTime
+	return c, err
+}
+
+// restore loads a join's stores and rebuilds what derives from them.
+func (op *joinOp) restore(c joinCheckpoint) error {
+	restore := func(data []byte, s interface{ Restore([]byte) error }) error {
+		if data == nil {
+			return errors.New("the checkpoint lacks a store the query has")
+		}
+		return s.Restore(data)
+	}
+	var errs []error
+	for i := range 2 {
+		if op.tables[i] != nil {
+			errs = append(errs, restore(c.Tables[i], op.tables[i]))
+		}
+		if op.bufs[i] != nil {
+			errs = append(errs, restore(c.Bufs[i], op.bufs[i]))
+		}
+	}
+	if op.out != nil {
+		errs = append(errs, restore(c.Out, op.out))
+	}
+	op.streamTime, op.nextSweep = c.StreamTime, math.MinInt64
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if op.byFK != nil {
+		op.reindex()
+	}
+	if op.kind == streamStream {
+		op.repend()
+	}
+	return nil
 }
 
 // Offsets returns the next offset to read of every input partition the
@@ -70,19 +138,14 @@ func (q *Query) Snapshot() ([]byte, error) {
 				snap(&c.Prev, op.prev)
 			}
 		}
-		if op := p.join; op != nil {
-			for i := range 2 {
-				if op.tables[i] != nil {
-					snap(&c.Tables[i], op.tables[i])
-				}
-				if op.bufs[i] != nil {
-					snap(&c.Bufs[i], op.bufs[i])
-				}
+		if op := p.join; op != nil && err == nil {
+			var jc joinCheckpoint
+			jc, err = op.snapshot()
+			c.Tables, c.Out, c.Bufs, c.StreamTime = jc.Tables, jc.Out, jc.Bufs, jc.StreamTime
+			for n := op.next; n != nil && err == nil; n = n.next {
+				jc, err = n.snapshot()
+				c.Chain = append(c.Chain, jc)
 			}
-			if op.out != nil {
-				snap(&c.Out, op.out)
-			}
-			c.StreamTime = op.streamTime
 		}
 		if err != nil {
 			return nil, fmt.Errorf("query %s: snapshot: %w", q.id, err)
@@ -124,23 +187,15 @@ func (q *Query) Restore(b []byte) error {
 			}
 		}
 		if op := p.join; op != nil {
-			for i := range 2 {
-				if op.tables[i] != nil {
-					errs = append(errs, restore(c.Tables[i], op.tables[i]))
+			errs = append(errs, op.restore(joinCheckpoint{Tables: c.Tables, Out: c.Out, Bufs: c.Bufs, StreamTime: c.StreamTime}))
+			i := 0
+			for n := op.next; n != nil; n = n.next {
+				if i >= len(c.Chain) {
+					errs = append(errs, errors.New("the checkpoint has fewer joins than the query"))
+					break
 				}
-				if op.bufs[i] != nil {
-					errs = append(errs, restore(c.Bufs[i], op.bufs[i]))
-				}
-			}
-			if op.out != nil {
-				errs = append(errs, restore(c.Out, op.out))
-			}
-			op.streamTime, op.nextSweep = c.StreamTime, math.MinInt64
-			if op.byFK != nil {
-				op.reindex()
-			}
-			if op.kind == streamStream {
-				op.repend()
+				errs = append(errs, n.restore(c.Chain[i]))
+				i++
 			}
 		}
 	}

@@ -56,27 +56,78 @@ type joinOp struct {
 	pending [2][]*state.Buffered
 	cur     joinCall
 	matchFn func(*state.Buffered) error
+	// next is the join chained onto this one's result (n-way joins); its
+	// left side is this join's result. leftTable says this join's left
+	// side is the result of a table-table join (keyed by its join key);
+	// fwd holds the row forwarded to next.
+	next      *joinOp
+	leftTable bool
+	fwd       []sdk.Value
 }
 
 func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
-	op := &joinOp{typ: j.Type, side: [2]int{j.Left, j.Right}, streamTime: math.MinInt64, nextSweep: math.MinInt64}
-	names := [2]string{j.LeftKey, j.RightKey}
-	for s := range 2 {
-		pi := p.inputs[op.side[s]]
-		op.keyCol[s] = indexOf(pi.cols, names[s])
-		if op.keyCol[s] < 0 {
-			return nil, fmt.Errorf("query %s: join key %s is not an output of input %d", q.id, names[s], op.side[s])
+	var head, prev *joinOp
+	used := map[int]bool{j.Left: true}
+	for jj := j; jj != nil; jj = jj.Next {
+		if used[jj.Right] {
+			return nil, fmt.Errorf("query %s: input %d is joined twice", q.id, jj.Right)
 		}
-		op.off[s] = len(p.opCols)
-		p.opCols = append(p.opCols, pi.cols...)
-		op.emptyRow[s] = make([]sdk.Value, len(pi.cols))
-		for i, c := range pi.cols {
-			op.emptyRow[s][i] = sdk.Null(c.Type)
+		used[jj.Right] = true
+		op, err := newJoinStep(q, p, jj, prev)
+		if err != nil {
+			return nil, err
 		}
+		if prev == nil {
+			head = op
+		} else {
+			prev.next = op
+		}
+		prev = op
 	}
-	op.rowtime = len(p.opCols)
+	if len(used) != len(p.inputs) {
+		return nil, fmt.Errorf("query %s: the joins use %d of the %d inputs", q.id, len(used), len(p.inputs))
+	}
+	rowtime := len(p.opCols)
 	p.opCols = append(p.opCols, sdk.Column{Name: "ROWTIME", Type: sdk.TypeBigInt})
-	ls, rs := p.inputs[j.Left].stream, p.inputs[j.Right].stream
+	for op := head; op != nil; op = op.next {
+		op.rowtime = rowtime
+	}
+	return head, nil
+}
+
+// newJoinStep builds one join of a chain; prev is the join whose result is
+// its left side (nil for the first).
+func newJoinStep(q *Query, p *pipeline, j *sdk.Join, prev *joinOp) (*joinOp, error) {
+	op := &joinOp{typ: j.Type, side: [2]int{j.Left, j.Right}, streamTime: math.MinInt64, nextSweep: math.MinInt64}
+	n := len(p.inputs)
+	if j.Right < 0 || j.Right >= n || (prev == nil && (j.Left < 0 || j.Left >= n)) || (prev != nil && j.Left != -1) {
+		return nil, fmt.Errorf("query %s: join sides %d and %d of %d inputs", q.id, j.Left, j.Right, n)
+	}
+	var ls bool
+	if prev == nil {
+		pi := p.inputs[j.Left]
+		p.opCols = append(p.opCols, pi.cols...)
+		ls = pi.stream
+	} else {
+		// The previous join's result: a stream unless both its sides
+		// were tables.
+		ls = prev.kind == streamStream || prev.kind == streamTable
+		op.leftTable = !ls
+	}
+	op.keyCol[0] = indexOf(p.opCols, j.LeftKey)
+	if op.keyCol[0] < 0 {
+		return nil, fmt.Errorf("query %s: join key %s is not a column of the join's left side", q.id, j.LeftKey)
+	}
+	op.emptyRow[0] = nulls(p.opCols)
+	right := p.inputs[j.Right]
+	op.keyCol[1] = indexOf(right.cols, j.RightKey)
+	if op.keyCol[1] < 0 {
+		return nil, fmt.Errorf("query %s: join key %s is not an output of input %d", q.id, j.RightKey, j.Right)
+	}
+	op.off[1] = len(p.opCols)
+	p.opCols = append(p.opCols, right.cols...)
+	op.emptyRow[1] = nulls(right.cols)
+	rs := right.stream
 	switch {
 	case ls && rs:
 		if j.Within == nil {
@@ -100,6 +151,9 @@ func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
 		}
 		op.tables[1] = state.NewTable()
 	case !ls && !rs && j.ForeignKey:
+		if prev != nil {
+			return nil, fmt.Errorf("query %s: %w: a foreign-key join after another join", q.id, ErrNotSupported)
+		}
 		op.kind = foreignKey
 		if j.Type != sdk.JoinInner && j.Type != sdk.JoinLeft {
 			return nil, fmt.Errorf("query %s: %w: a %s foreign-key join", q.id, ErrNotSupported, j.Type)
@@ -116,15 +170,38 @@ func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
 	return op, nil
 }
 
+// nulls returns a row of NULLs of the columns' types.
+func nulls(cols []sdk.Column) []sdk.Value {
+	out := make([]sdk.Value, len(cols))
+	for i, c := range cols {
+		out[i] = sdk.Null(c.Type)
+	}
+	return out
+}
+
+// step returns the join of the chain that input in feeds, and on which
+// side.
+func (p *pipeline) step(in int) (*joinOp, int) {
+	for op := p.join; op != nil; op = op.next {
+		if op.side[0] == in {
+			return op, 0
+		}
+		if op.side[1] == in {
+			return op, 1
+		}
+	}
+	return nil, 0
+}
+
 // joinKey returns the join key of a row: the source key of a table (its
 // primary key, available for deletions too), else the key column. INT keys
 // compare as BIGINT so that INT and BIGINT sides match.
-func (op *joinOp) joinKey(p *pipeline, s int, srcKey []sdk.Value, table bool) sdk.Value {
+func (op *joinOp) joinKey(row []sdk.Value, s int, srcKey []sdk.Value, table bool) sdk.Value {
 	var v sdk.Value
 	if table && len(srcKey) == 1 {
 		v = srcKey[0]
 	} else {
-		v = p.inputs[op.side[s]].row[op.keyCol[s]]
+		v = row[op.keyCol[s]]
 	}
 	if v.Type == sdk.TypeInt {
 		v.Type = sdk.TypeBigInt
@@ -132,21 +209,27 @@ func (op *joinOp) joinKey(p *pipeline, s int, srcKey []sdk.Value, table bool) sd
 	return v
 }
 
-// process handles one row of input in.
-func (op *joinOp) process(ctx context.Context, q *Query, p *pipeline, in int, rec *Record, m rowMeta, srcKey []sdk.Value, deleted bool) error {
-	s := 0
-	if in == op.side[1] {
-		s = 1
+// process handles one row of input in: it goes to the join of the chain
+// that input feeds.
+func (p *pipeline) joinInput(ctx context.Context, q *Query, in int, rec *Record, m rowMeta, srcKey []sdk.Value, deleted bool) error {
+	op, s := p.step(in)
+	if op == nil {
+		return fmt.Errorf("query %s: input %d feeds no join", q.id, in)
 	}
 	pi := p.inputs[in]
 	ts := m.rowtime
 	if op.kind == foreignKey {
 		if s == 0 {
-			return op.fkLeft(ctx, q, p, pi, rec, ts, srcKey, deleted)
+			return op.fkLeft(ctx, q, p, pi.row, rec, ts, srcKey, deleted)
 		}
-		return op.fkRight(ctx, q, p, pi, rec, ts, srcKey, deleted)
+		return op.fkRight(ctx, q, p, pi.row, rec, ts, srcKey, deleted)
 	}
-	op.key[0] = op.joinKey(p, s, srcKey, !pi.stream)
+	return op.side1(ctx, q, p, s, pi.row, op.joinKey(pi.row, s, srcKey, !pi.stream), rec, ts, deleted)
+}
+
+// side1 handles one row of side s with join key k.
+func (op *joinOp) side1(ctx context.Context, q *Query, p *pipeline, s int, row []sdk.Value, k sdk.Value, rec *Record, ts int64, deleted bool) error {
+	op.key[0] = k
 	if op.key[0].Null {
 		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
 			Reason: "the join key is NULL; the record does not join"})
@@ -158,7 +241,7 @@ func (op *joinOp) process(ctx context.Context, q *Query, p *pipeline, in int, re
 			if deleted {
 				op.tables[1].Delete(op.key[:])
 			} else {
-				op.tables[1].Put(op.key[:], pi.row, ts)
+				op.tables[1].Put(op.key[:], row, ts)
 			}
 			return nil
 		}
@@ -166,18 +249,51 @@ func (op *joinOp) process(ctx context.Context, q *Query, p *pipeline, in int, re
 		if r == nil && op.typ == sdk.JoinInner {
 			return nil
 		}
-		op.fill(p, 0, pi.row)
+		op.fill(p, 0, row)
 		if r != nil {
 			op.fill(p, 1, r.Cols)
 		} else {
 			op.fill(p, 1, nil)
 		}
 		p.opRow[op.rowtime] = sdk.BigInt(ts)
-		return p.emit(ctx, q, rec, ts, winBounds{}, false, op.key[:], nil)
+		return op.emit(ctx, q, p, rec, ts, false, op.key[:], nil)
 	case tableTable:
-		return op.tableTable(ctx, q, p, s, pi, rec, ts, deleted)
+		return op.tableTable(ctx, q, p, s, row, rec, ts, deleted)
 	}
-	return op.streamStream(ctx, q, p, s, pi, rec, ts)
+	if deleted {
+		return nil // a stream-stream join ignores deletions (none reach it)
+	}
+	return op.streamStream(ctx, q, p, s, row, rec, ts)
+}
+
+// emit hands a result of this join on: to the next join of the chain, or
+// to the final stage.
+func (op *joinOp) emit(ctx context.Context, q *Query, p *pipeline, rec *Record, ts int64, tombstone bool, key []sdk.Value, emitted *bool) error {
+	n := op.next
+	if n == nil {
+		return p.emit(ctx, q, rec, ts, winBounds{}, tombstone, key, emitted)
+	}
+	if emitted != nil {
+		// An intermediate table result deletes downstream only what it
+		// forwarded.
+		if tombstone && !*emitted {
+			return nil
+		}
+		*emitted = !tombstone
+	}
+	// The next join may overwrite the operator row while this join still
+	// uses it (more matches): it gets a copy.
+	op.fwd = append(op.fwd[:0], p.opRow[:n.off[1]]...)
+	var k sdk.Value
+	if n.leftTable {
+		k = key[0]
+	} else {
+		k = op.fwd[n.keyCol[0]]
+	}
+	if k.Type == sdk.TypeInt {
+		k.Type = sdk.TypeBigInt
+	}
+	return n.side1(ctx, q, p, 0, op.fwd, k, rec, ts, tombstone)
 }
 
 // fill copies one side's columns into the operator row (NULLs for nil).
@@ -190,12 +306,12 @@ func (op *joinOp) fill(p *pipeline, s int, cols []sdk.Value) {
 
 // tableTable applies an update of side s and emits what Kafka Streams'
 // KTable-KTable join processors forward.
-func (op *joinOp) tableTable(ctx context.Context, q *Query, p *pipeline, s int, pi *pipeInput, rec *Record, ts int64, deleted bool) error {
+func (op *joinOp) tableTable(ctx context.Context, q *Query, p *pipeline, s int, row []sdk.Value, rec *Record, ts int64, deleted bool) error {
 	this, other := op.tables[s], op.tables[1-s]
 	if deleted {
 		this.Delete(op.key[:])
 	} else {
-		this.Put(op.key[:], pi.row, ts)
+		this.Put(op.key[:], row, ts)
 	}
 	o := other.Get(op.key[:])
 	// Whether the side that changed must find the other side to forward:
@@ -241,7 +357,7 @@ func (op *joinOp) tableTable(ctx context.Context, q *Query, p *pipeline, s int, 
 		outTS = max(ts, o.TS)
 	}
 	if !present {
-		return p.emit(ctx, q, rec, outTS, winBounds{}, true, op.key[:], &flag.Emitted)
+		return op.emit(ctx, q, p, rec, outTS, true, op.key[:], &flag.Emitted)
 	}
 	for side := range 2 {
 		if rows[side] != nil {
@@ -251,12 +367,12 @@ func (op *joinOp) tableTable(ctx context.Context, q *Query, p *pipeline, s int, 
 		}
 	}
 	p.opRow[op.rowtime] = sdk.BigInt(outTS)
-	return p.emit(ctx, q, rec, outTS, winBounds{}, false, op.key[:], &flag.Emitted)
+	return op.emit(ctx, q, p, rec, outTS, false, op.key[:], &flag.Emitted)
 }
 
 // streamStream joins a record of side s with the buffered records of the
 // other side within the window, as Kafka Streams' KStreamKStreamJoin.
-func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int, pi *pipeInput, rec *Record, ts int64) error {
+func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int, row []sdk.Value, rec *Record, ts int64) error {
 	op.streamTime = max(op.streamTime, ts)
 	// For the left side, right records in [ts-before, ts+after] match;
 	// for the right side the window is mirrored.
@@ -276,9 +392,9 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 	// holds.
 	var self *state.Buffered
 	if op.bufs[s].Observe(ts) {
-		self = op.bufs[s].Add(op.key[:], pi.row, ts)
+		self = op.bufs[s].Add(op.key[:], row, ts)
 	}
-	op.cur = joinCall{ctx: ctx, q: q, p: p, rec: rec, s: s, row: pi.row, ts: ts}
+	op.cur = joinCall{ctx: ctx, q: q, p: p, rec: rec, s: s, row: row, ts: ts}
 	if op.matchFn == nil {
 		op.matchFn = op.match
 	}
@@ -297,7 +413,7 @@ func (op *joinOp) streamStream(ctx context.Context, q *Query, p *pipeline, s int
 	if !matched && op.pads(s) {
 		if op.eager || to < op.streamTime || self == nil {
 			if self == nil {
-				self = &state.Buffered{Cols: pi.row, TS: ts, Key: op.key[:]}
+				self = &state.Buffered{Cols: row, TS: ts, Key: op.key[:]}
 			}
 			self.Padded = true
 			if err := op.emitPadded(ctx, q, p, rec, s, self); err != nil {
@@ -338,7 +454,7 @@ func (op *joinOp) match(o *state.Buffered) error {
 	op.fill(c.p, 1-c.s, o.Cols)
 	outTS := max(c.ts, o.TS)
 	c.p.opRow[op.rowtime] = sdk.BigInt(outTS)
-	return c.p.emit(c.ctx, c.q, c.rec, outTS, winBounds{}, false, op.key[:], nil)
+	return op.emit(c.ctx, c.q, c.p, c.rec, outTS, false, op.key[:], nil)
 }
 
 // pads says whether an unmatched record of side s yields a NULL-padded row.
@@ -359,7 +475,7 @@ func (op *joinOp) emitPadded(ctx context.Context, q *Query, p *pipeline, rec *Re
 	op.fill(p, 1-s, nil)
 	p.opRow[op.rowtime] = sdk.BigInt(b.TS)
 	op.padScratchK = append(op.padScratchK[:0], b.Key...)
-	return p.emit(ctx, q, rec, b.TS, winBounds{}, false, op.padScratchK, nil)
+	return op.emit(ctx, q, p, rec, b.TS, false, op.padScratchK, nil)
 }
 
 // addPending queues an unmatched record of side s until its window closes.
@@ -481,7 +597,7 @@ func (op *joinOp) reindex() {
 // Kafka Streams' foreign-key join: a new row joins the right row of its
 // foreign key (or NULLs for LEFT); an updated row of an INNER join that no
 // longer finds one is deleted downstream; a deleted row is deleted.
-func (op *joinOp) fkLeft(ctx context.Context, q *Query, p *pipeline, pi *pipeInput, rec *Record, ts int64, leftKey []sdk.Value, deleted bool) error {
+func (op *joinOp) fkLeft(ctx context.Context, q *Query, p *pipeline, lrow []sdk.Value, rec *Record, ts int64, leftKey []sdk.Value, deleted bool) error {
 	left := op.tables[0]
 	old := left.Get(leftKey)
 	if deleted {
@@ -490,13 +606,13 @@ func (op *joinOp) fkLeft(ctx context.Context, q *Query, p *pipeline, pi *pipeInp
 		}
 		op.unindex(op.fkValue(old.Cols), old)
 		left.Delete(leftKey)
-		return p.emit(ctx, q, rec, ts, winBounds{}, true, leftKey, nil)
+		return op.emit(ctx, q, p, rec, ts, true, leftKey, nil)
 	}
-	fk := op.fkValue(pi.row)
+	fk := op.fkValue(lrow)
 	if old != nil {
 		op.unindex(op.fkValue(old.Cols), old)
 	}
-	row := left.Put(leftKey, pi.row, ts)
+	row := left.Put(leftKey, lrow, ts)
 	op.index(fk, row)
 	var right *state.Row
 	if !fk.Null {
@@ -507,32 +623,32 @@ func (op *joinOp) fkLeft(ctx context.Context, q *Query, p *pipeline, pi *pipeInp
 		if old == nil {
 			return nil
 		}
-		return p.emit(ctx, q, rec, ts, winBounds{}, true, leftKey, nil)
+		return op.emit(ctx, q, p, rec, ts, true, leftKey, nil)
 	}
-	op.fill(p, 0, pi.row)
+	op.fill(p, 0, lrow)
 	if right != nil {
 		op.fill(p, 1, right.Cols)
 	} else {
 		op.fill(p, 1, nil)
 	}
 	p.opRow[op.rowtime] = sdk.BigInt(ts)
-	return p.emit(ctx, q, rec, ts, winBounds{}, false, leftKey, nil)
+	return op.emit(ctx, q, p, rec, ts, false, leftKey, nil)
 }
 
 // fkRight applies an update of the right table of a foreign-key join: every
 // left row referring to it is joined again (or, deleted, gets NULLs for
 // LEFT and is deleted downstream for INNER), in left key order.
-func (op *joinOp) fkRight(ctx context.Context, q *Query, p *pipeline, pi *pipeInput, rec *Record, ts int64, srcKey []sdk.Value, deleted bool) error {
-	k := op.joinKey(p, 1, srcKey, true)
+func (op *joinOp) fkRight(ctx context.Context, q *Query, p *pipeline, rrow []sdk.Value, rec *Record, ts int64, srcKey []sdk.Value, deleted bool) error {
+	k := op.joinKey(rrow, 1, srcKey, true)
 	op.key[0] = k
 	if deleted {
 		op.tables[1].Delete(op.key[:])
 	} else {
-		op.tables[1].Put(op.key[:], pi.row, ts)
+		op.tables[1].Put(op.key[:], rrow, ts)
 	}
 	for _, l := range op.byFK[op.fkID(k)] {
 		if deleted && op.typ == sdk.JoinInner {
-			if err := p.emit(ctx, q, rec, ts, winBounds{}, true, l.Key, nil); err != nil {
+			if err := op.emit(ctx, q, p, rec, ts, true, l.Key, nil); err != nil {
 				return err
 			}
 			continue
@@ -541,10 +657,10 @@ func (op *joinOp) fkRight(ctx context.Context, q *Query, p *pipeline, pi *pipeIn
 		if deleted {
 			op.fill(p, 1, nil)
 		} else {
-			op.fill(p, 1, pi.row)
+			op.fill(p, 1, rrow)
 		}
 		p.opRow[op.rowtime] = sdk.BigInt(ts)
-		if err := p.emit(ctx, q, rec, ts, winBounds{}, false, l.Key, nil); err != nil {
+		if err := op.emit(ctx, q, p, rec, ts, false, l.Key, nil); err != nil {
 			return err
 		}
 	}

@@ -410,7 +410,7 @@ func (p *pipeline) row(ctx context.Context, q *Query, in int, recs []Record, r i
 	if p.agg != nil {
 		return p.agg.process(ctx, q, p, pi, rec, m, t.rowKeys[r], deleted)
 	}
-	return p.join.process(ctx, q, p, in, rec, m, t.rowKeys[r], deleted)
+	return p.joinInput(ctx, q, in, rec, m, t.rowKeys[r], deleted)
 }
 
 // emit writes one operator output row (p.opRow) into the final batch, or
@@ -478,7 +478,7 @@ func (p *pipeline) writeFinal(row int, ts int64, win winBounds) bool {
 			continue
 		}
 		switch v.Type {
-		case sdk.TypeString:
+		case sdk.TypeString, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 			if !p.final.SetString(col, row, v.S) {
 				return false
 			}
