@@ -150,14 +150,11 @@ func columns(defs []*ast.ColumnDef, kind sdk.SourceKind) ([]sdk.Column, *Error) 
 				"Tables have PRIMARY KEYs, which are unique and NON NULL.\n"+
 				"Streams have KEYs, which have no uniqueness or NON NULL constraints.", name)
 		}
-		desc, err := sqlTypeDesc(d.Type)
+		t, err := sqlType(d.Type)
 		if err != nil {
 			return nil, err
 		}
-		c := sdk.Column{Name: name, Type: desc.Type, Key: d.Key || d.PrimaryKey}
-		if desc.Type.IsComplex() {
-			c.Desc = desc
-		}
+		c := sdk.Column{Name: name, Type: t, Key: d.Key || d.PrimaryKey}
 		if c.Key {
 			keys = append(keys, c)
 		} else {

@@ -163,8 +163,8 @@ func typeText(t *ast.TypeExpr) string {
 	if t == nil {
 		return "?"
 	}
-	if d, err := sqlTypeDesc(t); err == nil {
-		return d.String()
+	if st, err := sqlType(t); err == nil {
+		return st.String()
 	}
 	return strings.ToUpper(t.Name)
 }
