@@ -550,3 +550,100 @@ func TestJoinBuffersStayBounded(t *testing.T) {
 		t.Error("no join results")
 	}
 }
+
+// chainManifest is multi-joins.json's
+//
+//	SELECT <first non-NULL ID> AS ID, A.V0, B.V0, C.V0 FROM A <t1> JOIN B
+//	ON A.ID = B.ID <t2> JOIN C ON A.ID = C.ID
+//
+// over sources a, b, c of the given kinds, each (ID BIGINT KEY, V0
+// BIGINT).
+func chainManifest(kinds [3]sdk.SourceKind, t1, t2 string, within *sdk.JoinWindow) *sdk.Manifest {
+	man := &sdk.Manifest{ABIVersion: sdk.ABIVersion, QueryID: "CSAS_OUTPUT_0",
+		Sink: source("OUTPUT", sdk.Stream, keyCol("ID", sdk.TypeBigInt), col("A_V0", sdk.TypeBigInt), col("B_V0", sdk.TypeBigInt), col("C_V0", sdk.TypeBigInt))}
+	final := sdk.Stage{Export: "final", Outputs: man.Sink.Columns}
+	for i, n := range []string{"A", "B", "C"} {
+		man.Sources = append(man.Sources, source(n, kinds[i], keyCol("ID", sdk.TypeBigInt), col("V0", sdk.TypeBigInt)))
+		man.Stages = append(man.Stages, sdk.Stage{Export: n, Inputs: []sdk.Column{col("ID", sdk.TypeBigInt), col("V0", sdk.TypeBigInt)},
+			Outputs: []sdk.Column{col(n+"_ID", sdk.TypeBigInt), col(n+"_V0", sdk.TypeBigInt)}})
+		man.Pipeline.Inputs = append(man.Pipeline.Inputs, sdk.InputStep{Source: i, Stage: i})
+		final.Inputs = append(final.Inputs, col(n+"_ID", sdk.TypeBigInt))
+	}
+	for _, n := range []string{"A", "B", "C"} {
+		final.Inputs = append(final.Inputs, col(n+"_V0", sdk.TypeBigInt))
+	}
+	man.Stages = append(man.Stages, final)
+	man.Pipeline.Final = 3
+	man.Pipeline.Operator = &sdk.Operator{Join: &sdk.Join{Type: t1, Left: 0, Right: 1, LeftKey: "A_ID", RightKey: "B_ID", Within: within,
+		Next: &sdk.Join{Type: t2, Left: -1, Right: 2, LeftKey: "A_ID", RightKey: "C_ID"}}}
+	return man
+}
+
+// chainStages computes chainManifest's stages: the final one keys the row
+// by the first non-NULL ID.
+func chainStages(man *sdk.Manifest) map[int]*goStage {
+	stages := map[int]*goStage{}
+	for i := range 3 {
+		stages[i] = passStage(man.Stages[i], nil)
+	}
+	stages[3] = newGoStage(4, 6, func(in []sdk.Value) (byte, []sdk.Value) {
+		id := sdk.Null(sdk.TypeBigInt)
+		for _, v := range in[:3] {
+			if !v.Null {
+				id = v
+				break
+			}
+		}
+		out := []sdk.Value{id}
+		for _, v := range in[3:] {
+			if v.Null {
+				v = sdk.Null(sdk.TypeBigInt)
+			}
+			out = append(out, v)
+		}
+		return sdk.SelEmit, out
+	})
+	return stages
+}
+
+func TestJoinChain(t *testing.T) {
+	S, T := sdk.Stream, sdk.Table
+	tests := []struct {
+		name   string
+		kinds  [3]sdk.SourceKind
+		t1, t2 string
+		within *sdk.JoinWindow
+		inputs []in
+		want   []string
+	}{
+		{"stream-table-table left-inner", [3]sdk.SourceKind{S, T, T}, sdk.JoinLeft, sdk.JoinInner, nil, []in{
+			{"a", bigKey(0), "1", 9}, {"b", bigKey(0), "2", 10}, {"a", bigKey(0), "1", 11}, {"c", bigKey(0), "3", 12}, {"a", bigKey(0), "1", 13},
+		}, []string{"0=1,2,3@13"}},
+		{"stream-stream-table inner-inner", [3]sdk.SourceKind{S, S, T}, sdk.JoinInner, sdk.JoinInner, &sdk.JoinWindow{BeforeMs: 10000, AfterMs: 10000, GraceMs: -1}, []in{
+			{"c", bigKey(0), "3", 10}, {"b", bigKey(0), "2", 11}, {"a", bigKey(0), "1", 12}, {"b", bigKey(0), "4", 13},
+			{"a", bigKey(0), "5", 100000}, {"b", bigKey(0), "6", 100001},
+		}, []string{"0=1,2,3@12", "0=1,4,3@13", "0=5,6,3@100001"}},
+		{"table-table-table inner-full", [3]sdk.SourceKind{T, T, T}, sdk.JoinInner, sdk.JoinFull, nil, []in{
+			{"a", bigKey(0), "1", 0}, {"c", bigKey(0), "3", 2}, {"b", bigKey(0), "2", 3}, {"a", bigKey(0), "4", 1000},
+			{"b", bigKey(0), "<null>", 1001}, {"c", bigKey(0), "<null>", 1002},
+		}, []string{"0=,,3@2", "0=1,2,3@3", "0=4,2,3@1000", "0=,,3@1001", "0=<null>@1002"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			man := chainManifest(tt.kinds, tt.t1, tt.t2, tt.within)
+			if tt.kinds[2] == T && tt.kinds[0] == T {
+				man.Sink.Kind = sdk.Table
+			}
+			got, _ := runPipeline(t, man, chainStages(man), tt.inputs, renderBig)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			for split := 1; split < len(tt.inputs); split++ {
+				again, _ := runPipelineSplit(t, man, chainStages(man), tt.inputs, renderBig, split)
+				if !reflect.DeepEqual(again, got) {
+					t.Fatalf("restored after %d inputs: %v, uninterrupted %v", split, again, got)
+				}
+			}
+		})
+	}
+}
