@@ -65,7 +65,7 @@ func TestProducerDelivers(t *testing.T) {
 	buf := []byte("key-1value-1")
 	recs := []executor.Record{
 		{Topic: "events", Partition: 2, Key: buf[:5], Value: buf[5:], Timestamp: 1700000000123,
-			Headers: []executor.Header{{Key: "h", Value: []byte("v")}, {Key: "null"}}},
+			Headers: []executor.Header{{Key: "h", Value: []byte("v")}, {Key: "null"}, {Key: "empty", Value: []byte{}}}},
 		{Topic: "events", Partition: 1, Key: nil, Value: []byte("no key")},
 		{Topic: "events", Partition: 0, Key: []byte("tomb"), Value: nil},
 	}
@@ -96,7 +96,8 @@ func TestProducerDelivers(t *testing.T) {
 	}
 	r := got[2]
 	if r == nil || string(r.Key) != "key-1" || string(r.Value) != "value-1" || r.Timestamp.UnixMilli() != 1700000000123 ||
-		len(r.Headers) != 2 || r.Headers[0].Key != "h" || string(r.Headers[0].Value) != "v" || r.Headers[1].Value != nil {
+		len(r.Headers) != 3 || r.Headers[0].Key != "h" || string(r.Headers[0].Value) != "v" || r.Headers[1].Value != nil ||
+		r.Headers[2].Value == nil || len(r.Headers[2].Value) != 0 {
 		t.Errorf("partition 2: %+v", r)
 	}
 	if r := got[1]; r == nil || r.Key != nil || string(r.Value) != "no key" {

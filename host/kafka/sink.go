@@ -79,7 +79,10 @@ func (p *Producer) Produce(ctx context.Context, r *executor.Record) error {
 	if len(r.Headers) > 0 {
 		kr.Headers = make([]kgo.RecordHeader, len(r.Headers))
 		for i, h := range r.Headers {
-			kr.Headers[i] = kgo.RecordHeader{Key: h.Key, Value: append([]byte(nil), h.Value...)}
+			kr.Headers[i].Key = h.Key
+			if h.Value != nil { // a null value stays null, an empty one empty
+				kr.Headers[i].Value = append(make([]byte, 0, len(h.Value)), h.Value...)
+			}
 		}
 	}
 	a.add()
