@@ -128,6 +128,24 @@ func TestDemoInterrupted(t *testing.T) {
 	}
 }
 
+func TestCommandHelp(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demo", "-h"}, "Usage: wasmstream demo"},
+		{[]string{"broker", "-h"}, "Usage: wasmstream broker"},
+		{[]string{"config", "show", "-h"}, "Usage: wasmstream config show"},
+		{[]string{"config", "help"}, "Usage: wasmstream config show"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), tt.args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String()+stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, output %q; want 0 and %q", tt.args, code, stdout.String()+stderr.String(), tt.want)
+		}
+	}
+}
+
 func TestDemoFlags(t *testing.T) {
 	tests := []struct {
 		args []string
