@@ -242,10 +242,10 @@ func (b byOffset) Add(a *Acc, v sdk.Value, seq int64) {
 	if v.Null {
 		return
 	}
-	switch b.typ {
-	case sdk.TypeDouble:
+	switch {
+	case b.typ == sdk.TypeDouble:
 		a.F = floatOf(v)
-	case sdk.TypeString:
+	case b.typ.IsVarLen():
 		a.S = v.S
 	default:
 		a.I = intOf(v)
@@ -271,11 +271,11 @@ func kept(t sdk.Type, a *Acc) sdk.Value {
 	if !a.Set || a.IsNull {
 		return sdk.Null(t)
 	}
-	switch t {
-	case sdk.TypeDouble:
+	switch {
+	case t == sdk.TypeDouble:
 		return sdk.Double(a.F)
-	case sdk.TypeString:
-		return sdk.Str(a.S)
+	case t.IsVarLen():
+		return sdk.Value{Type: t, S: a.S}
 	}
 	return sdk.Value{Type: t, I: a.I}
 }

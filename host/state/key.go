@@ -18,10 +18,11 @@ func AppendKey(dst []byte, vals []sdk.Value) []byte {
 			continue
 		}
 		dst = append(dst, 1, byte(v.Type))
-		switch v.Type {
-		case sdk.TypeDouble:
+		switch {
+		case v.Type == sdk.TypeDouble:
 			dst = binary.BigEndian.AppendUint64(dst, math.Float64bits(v.F))
-		case sdk.TypeString:
+		case v.Type.IsVarLen():
+			// STRING, and the complex types' encodings.
 			dst = binary.AppendUvarint(dst, uint64(len(v.S)))
 			dst = append(dst, v.S...)
 		default:
