@@ -295,3 +295,28 @@ func BenchmarkAggregationAdd(b *testing.B) {
 		a.Add(key, args, int64(i), emit)
 	}
 }
+
+func TestAppendKey(t *testing.T) {
+	arr := func(s string) sdk.Value { return sdk.Value{Type: sdk.TypeArray, S: s} }
+	keys := [][]sdk.Value{
+		{sdk.BigInt(1)}, {sdk.Int(1)}, {sdk.Null(sdk.TypeBigInt)}, {sdk.Str("a")}, {sdk.Str("a"), sdk.Str("")},
+		{sdk.Str("ab")}, {arr("\x01\x02")}, {arr("\x01\x03")}, {sdk.Double(1)}, {sdk.Str(""), sdk.Str("a")},
+	}
+	seen := map[string]int{}
+	for i, k := range keys {
+		enc := string(AppendKey(nil, k))
+		if j, ok := seen[enc]; ok {
+			t.Errorf("keys %v and %v encode alike", keys[j], k)
+		}
+		seen[enc] = i
+		if again := string(AppendKey(nil, k)); again != enc {
+			t.Errorf("key %v encodes differently twice", k)
+		}
+	}
+	f := mustFunc(t, sdk.AggLatestByOffset, sdk.TypeArray)
+	var a Acc
+	f.Add(&a, arr("\x01\x02"), 1)
+	if got := f.Result(&a); got.Type != sdk.TypeArray || got.S != "\x01\x02" {
+		t.Errorf("LATEST_BY_OFFSET of an ARRAY: %#v", got)
+	}
+}
