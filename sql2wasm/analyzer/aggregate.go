@@ -584,15 +584,15 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 			call.fn = sdk.AggMax
 		}
 	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+		keepNulls := false
 		if len(args) == 2 && args[1].Type() == sdk.TypeBoolean {
-			// (x, TRUE) ignores NULLs, which is the default.
+			// (x, TRUE) ignores NULLs, which is the default; (x, FALSE)
+			// keeps them.
 			k, ok := args[1].(*plan.Const)
 			if !ok || k.V.Null {
 				return errorf(x.Args[1].Pos(), "The ignoreNulls argument of %s must be TRUE or FALSE.", name)
 			}
-			if !k.V.Bool() {
-				return notSupported(x.Pos(), name+"(x, FALSE), which keeps NULL values")
-			}
+			keepNulls = !k.V.Bool()
 			args = args[:1]
 		}
 		if len(args) != 1 {
@@ -601,8 +601,15 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		if isNull(args[0]) {
 			return bad(name + "(T)")
 		}
-		call.fn, t = sdk.AggLatestByOffset, args[0].Type()
-		if name == "EARLIEST_BY_OFFSET" {
+		t = args[0].Type()
+		switch {
+		case name == "LATEST_BY_OFFSET" && keepNulls:
+			call.fn = sdk.AggLatestByOffsetKeepNulls
+		case name == "LATEST_BY_OFFSET":
+			call.fn = sdk.AggLatestByOffset
+		case keepNulls:
+			call.fn = sdk.AggEarliestByOffsetKeepNulls
+		default:
 			call.fn = sdk.AggEarliestByOffset
 		}
 	default:
