@@ -455,7 +455,10 @@ func (q *Query) Process(ctx context.Context, recs []executor.Record) error {
 // pump processes what the query has not read yet; it returns how many
 // records it read.
 func (q *Query) pump(ctx context.Context, topics *executor.MemoryTopics) (int, error) {
-	if len(q.man.Sources) > 1 {
+	if len(q.man.Sources) > 1 || q.man.Pipeline.Operator != nil {
+		// A stateful query is one task over all its partitions, with one
+		// stream time: reading a partition to its end before the next
+		// would make the next one's records late.
 		return q.pumpByTime(ctx, topics)
 	}
 	n := 0
@@ -478,11 +481,11 @@ func (q *Query) pump(ctx context.Context, topics *executor.MemoryTopics) (int, e
 	return n, nil
 }
 
-// pumpByTime feeds a query of several sources (a join) the way a Kafka
-// Streams task chooses among its input partitions: always the buffered
-// record with the smallest timestamp (ties go to the source listed first,
-// then the lower partition), so that a table row and a stream row are
-// processed in event-time order whichever topic they are on.
+// pumpByTime feeds a stateful query the way a Kafka Streams task chooses
+// among its input partitions: always the buffered record with the smallest
+// timestamp (ties go to the source listed first, then the lower
+// partition), so that a table row and a stream row are processed in
+// event-time order whichever topic or partition they are on.
 func (q *Query) pumpByTime(ctx context.Context, topics *executor.MemoryTopics) (int, error) {
 	type cursor struct {
 		k    tp

@@ -184,3 +184,35 @@ func TestStreamTableJoinDoesNotAllocate(t *testing.T) {
 		t.Errorf("Process allocated %.0f times per batch of %d records, want 0", allocs, len(recs))
 	}
 }
+
+// TestEnginePumpPartitionsByTime checks that Pump interleaves the
+// partitions of a windowed aggregation's source by timestamp: read one
+// partition after the other, the second one's records would all be late.
+func TestEnginePumpPartitionsByTime(t *testing.T) {
+	ctx := context.Background()
+	e, plog := newTestEngine(t)
+	if err := e.Topics().CreateTopic("p", 2); err != nil {
+		t.Fatal(err)
+	}
+	err := e.Execute(ctx, `
+		CREATE STREAM S (ID BIGINT KEY, V BIGINT) WITH (kafka_topic='p', value_format='JSON');
+		CREATE TABLE C AS SELECT ID, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY ID;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		r := executor.Record{Topic: "p", Partition: int32(i % 2), Key: binary.BigEndian.AppendUint64(nil, uint64(i%2)), Value: []byte(`{"V":1}`), Timestamp: int64(i * 300)}
+		if _, err := e.Topics().Append(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Pump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.Topics().Len("C"); n != 20 {
+		t.Errorf("%d results, want one per record (20)", n)
+	}
+	if n := len(plog.Entries()); n != 0 {
+		t.Errorf("%d records logged (late?): %+v", n, plog.Entries())
+	}
+}
