@@ -84,7 +84,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	duration := fs.Duration("duration", time.Minute, "how long the demo runs before it stops by itself")
 	stateDir := fs.String("state-dir", "", "keep the broker's certificates, passwords and data in `DIR` (default: a temporary directory, removed at the end)")
-	rate := fs.Int("rate", 10, "client and mortgage records per second, roughly (devices report at their own pace)")
+	rate := fs.Int("rate", 5, "client and mortgage records per second, roughly (devices report at their own pace)")
 	verbose := fs.Bool("v", false, "log the engine's and broker's warnings")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wasmstream demo [--duration 60s] [--state-dir DIR]")
