@@ -140,7 +140,7 @@ func (b *Batch) SetValue(col, row int, v sdk.Value) bool {
 	switch b.stage.Inputs[col].Type {
 	case sdk.TypeDouble:
 		b.SetFloat64(col, row, v.F)
-	case sdk.TypeString:
+	case sdk.TypeString, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 		return setString(b, col, row, v.S)
 	default:
 		b.SetInt64(col, row, v.I)
@@ -276,6 +276,17 @@ func (b *Batch) OutValue(col, row int) (sdk.Value, error) {
 			return sdk.Value{}, err
 		}
 		return sdk.Str(string(s)), nil
+	case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+		// A complex value is its encoding (see sdk.CxArray); a stage may
+		// compute it, so it is checked against the column's type.
+		s, err := b.OutString(col, row)
+		if err != nil {
+			return sdk.Value{}, err
+		}
+		if !sdk.CxValid(b.stage.Outputs[col].Desc, s) {
+			return sdk.Value{}, fmt.Errorf("query %s: stage %s: output %s is not a valid %s value", b.in.m.manifest.QueryID, b.stage.Export, b.stage.Outputs[col].Name, b.stage.Outputs[col].TypeString())
+		}
+		return sdk.Value{Type: t, S: string(s)}, nil
 	}
 	return sdk.Value{}, fmt.Errorf("query %s: stage %s: output %s has unsupported type %v", b.in.m.manifest.QueryID, b.stage.Export, b.stage.Outputs[col].Name, t)
 }

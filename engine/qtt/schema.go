@@ -160,7 +160,14 @@ func splitTopLevel(s string, sep byte) []string {
 func sourceSchema(src *sdk.Source) []schemaColumn {
 	cols := make([]schemaColumn, 0, len(src.Columns))
 	for _, c := range src.Columns {
-		cols = append(cols, schemaColumn{Name: c.Name, Type: c.Type.String(), Key: c.Key})
+		t := c.Type.String()
+		if c.Type.IsComplex() {
+			// The expected schema is normalized the same way.
+			if nt, err := normalizeType(c.TypeString()); err == nil {
+				t = nt
+			}
+		}
+		cols = append(cols, schemaColumn{Name: c.Name, Type: t, Key: c.Key})
 	}
 	return cols
 }

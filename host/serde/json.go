@@ -433,6 +433,13 @@ func (s *jsonSerde) decodeField(c int, raw []byte, escaped bool, row []sdk.Value
 		}
 		row[c] = sdk.Value{Type: sdk.TypeString, S: v}
 		return nil
+	case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+		enc, err := decodeComplexJSON(nil, col.Desc, raw)
+		if err != nil {
+			return s.err(col.Name, err.Error())
+		}
+		row[c] = sdk.Value{Type: col.Type, S: string(enc)}
+		return nil
 	}
 	return s.err(col.Name, fmt.Sprintf("cannot convert a JSON %s to %s", kindOf(first), col.Type))
 }
@@ -510,6 +517,12 @@ func (s *jsonSerde) appendValue(dst []byte, c int, v sdk.Value) ([]byte, error) 
 			return append(dst, '"'), nil
 		}
 		return appendJavaDouble(dst, v.F), nil
+	case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+		out, err := appendComplexJSON(dst, col.Desc, v.S)
+		if err != nil {
+			return nil, &Error{Format: sdk.FormatJSON, Key: s.key, Field: col.Name, Reason: err.Error()}
+		}
+		return out, nil
 	default:
 		return appendJSONString(dst, v.S), nil
 	}

@@ -139,6 +139,14 @@ func New(format string, cols []sdk.Column, opts Options) (Serde, error) {
 	for _, c := range cols {
 		switch c.Type {
 		case sdk.TypeBoolean, sdk.TypeInt, sdk.TypeBigInt, sdk.TypeDouble, sdk.TypeString:
+		case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+			// Only JSON writes complex values; their full type must be known.
+			if f != sdk.FormatJSON {
+				return nil, fmt.Errorf("the '%s' format does not support type '%s', column: `%s`", f, c.Type, c.Name)
+			}
+			if c.Desc == nil || c.Desc.Type != c.Type || c.Desc.Check() != nil {
+				return nil, fmt.Errorf("column `%s` of type %s has no valid type descriptor", c.Name, c.Type)
+			}
 		default:
 			return nil, fmt.Errorf("the '%s' format does not support type '%s', column: `%s`", f, c.Type, c.Name)
 		}
@@ -161,7 +169,7 @@ func columnList(cols []sdk.Column) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("`" + c.Name + "` " + c.Type.String())
+		b.WriteString("`" + c.Name + "` " + c.TypeString())
 	}
 	return b.String()
 }

@@ -150,11 +150,14 @@ func columns(defs []*ast.ColumnDef, kind sdk.SourceKind) ([]sdk.Column, *Error) 
 				"Tables have PRIMARY KEYs, which are unique and NON NULL.\n"+
 				"Streams have KEYs, which have no uniqueness or NON NULL constraints.", name)
 		}
-		t, err := sqlType(d.Type)
+		desc, err := sqlTypeDesc(d.Type)
 		if err != nil {
 			return nil, err
 		}
-		c := sdk.Column{Name: name, Type: t, Key: d.Key || d.PrimaryKey}
+		c := sdk.Column{Name: name, Type: desc.Type, Key: d.Key || d.PrimaryKey}
+		if desc.Type.IsComplex() {
+			c.Desc = desc
+		}
 		if c.Key {
 			keys = append(keys, c)
 		} else {

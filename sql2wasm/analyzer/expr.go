@@ -580,12 +580,19 @@ func (c *exprChecker) cast(x *ast.Cast) (plan.Expr, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	to, err := sqlType(x.Type)
+	toDesc, err := sqlTypeDesc(x.Type)
 	if err != nil {
 		return nil, err
 	}
+	to := toDesc.Type
 	if isNull(v) {
+		if to.IsComplex() {
+			return &plan.Const{At: x.Pos(), V: sdk.Null(to), D: toDesc}, nil
+		}
 		return &plan.Const{At: x.Pos(), V: sdk.Null(to)}, nil
+	}
+	if to.IsComplex() || v.Type().IsComplex() {
+		return c.castComplex(x, v, toDesc)
 	}
 	if !castAllowed(v.Type(), to) {
 		return nil, c.genErr(x.Pos(), "Cast of %s to %s is not supported", typeName(v.Type()), to)

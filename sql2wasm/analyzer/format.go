@@ -163,8 +163,8 @@ func typeText(t *ast.TypeExpr) string {
 	if t == nil {
 		return "?"
 	}
-	if st, err := sqlType(t); err == nil {
-		return st.String()
+	if d, err := sqlTypeDesc(t); err == nil {
+		return d.String()
 	}
 	return strings.ToUpper(t.Name)
 }

@@ -51,7 +51,7 @@ func columnList(cols []sdk.Column) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("`" + c.Name + "` " + c.Type.String())
+		b.WriteString("`" + c.Name + "` " + c.TypeString())
 		if c.Key {
 			b.WriteString(" KEY")
 		}
@@ -70,8 +70,12 @@ func checkKeyFormat(f string, keys []sdk.Column, pos token.Pos) *Error {
 		reason = fmt.Sprintf("The 'KAFKA' format only supports a single field. Got: [%s]", columnList(keys))
 	default:
 		for _, c := range keys {
-			if !formatSupports(f, c.Type) {
-				reason = fmt.Sprintf("The '%s' format does not support type '%s'", f, c.Type)
+			if c.Desc.Contains(sdk.TypeMap) {
+				return errorf(pos, "Map keys, including types that contain maps, are not supported as they may lead to "+
+					"unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. "+
+					"See https://github.com/confluentinc/ksql/issues/6621 for more.", c.Name, c.TypeString())
+			}
+			if reason = formatReason(f, c); reason != "" {
 				break
 			}
 		}
@@ -94,8 +98,10 @@ func checkValueFormat(f string, values []sdk.Column, unwrapped bool, pos token.P
 		reason = fmt.Sprintf("The 'KAFKA' format only supports a single field. Got: [%s]", columnList(values))
 	default:
 		for _, c := range values {
-			if !formatSupports(f, c.Type) {
-				reason = fmt.Sprintf("The '%s' format does not support type '%s'", f, c.Type)
+			if f == sdk.FormatJSON && nonStringMapKey(c.Desc) {
+				return errorf(pos, "JSON only supports MAP types with STRING keys")
+			}
+			if reason = formatReason(f, c); reason != "" {
 				break
 			}
 		}
@@ -160,4 +166,36 @@ func parseDelimiter(prop, v string, pos token.Pos) (string, *Error) {
 			"the quote character and the delimiter cannot be the same ('\"')%s", prop, example)
 	}
 	return v, nil
+}
+
+// formatReason says why format f cannot hold column c, or "" if it can.
+// KAFKA holds only the numbers and STRING, DELIMITED no complex type.
+func formatReason(f string, c sdk.Column) string {
+	switch {
+	case !formatSupports(f, c.Type):
+		return fmt.Sprintf("The '%s' format does not support type '%s'", f, c.Type)
+	case f == sdk.FormatDelimited && c.Type.IsComplex():
+		return fmt.Sprintf("The '%s' format does not support type '%s', column: `%s`", f, c.Type, c.Name)
+	}
+	return ""
+}
+
+// nonStringMapKey reports whether d is or contains a MAP whose keys are not
+// STRING (JSON object keys are text).
+func nonStringMapKey(d *sdk.TypeDesc) bool {
+	if d == nil {
+		return false
+	}
+	if d.Type == sdk.TypeMap && d.Key != nil && d.Key.Type != sdk.TypeString {
+		return true
+	}
+	if nonStringMapKey(d.Elem) {
+		return true
+	}
+	for _, f := range d.Fields {
+		if nonStringMapKey(f.Type) {
+			return true
+		}
+	}
+	return false
 }

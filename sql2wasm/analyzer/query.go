@@ -238,10 +238,10 @@ func (q *queryAnalysis) outputs() []plan.Output {
 func (q *queryAnalysis) resultColumns() []sdk.Column {
 	out := make([]sdk.Column, 0, len(q.keys)+len(q.values))
 	for _, c := range q.keys {
-		out = append(out, sdk.Column{Name: c.name, Type: c.expr.Type(), Key: true})
+		out = append(out, plan.ColumnOf(c.name, c.expr, true))
 	}
 	for _, c := range q.values {
-		out = append(out, sdk.Column{Name: c.name, Type: c.expr.Type()})
+		out = append(out, plan.ColumnOf(c.name, c.expr, false))
 	}
 	return out
 }

@@ -151,7 +151,7 @@ func (s *Scope) column(ref *ast.ColumnRef, clause string) (*plan.Col, int, *Erro
 // use marks scope column i as used and returns a reference to it.
 func (s *Scope) use(i int, at ast.Node) *plan.Col {
 	s.used[i] = true
-	c := &plan.Col{Index: i, T: s.cols[i].col.Type}
+	c := &plan.Col{Index: i, T: s.cols[i].col.Type, D: s.cols[i].col.Desc}
 	if at != nil {
 		c.At = at.Pos()
 	}
@@ -176,7 +176,7 @@ func (s *Scope) finish() []sdk.Column {
 			pos[i] = len(inputs)
 			col := c.col
 			if c.input != "" {
-				col = sdk.Column{Name: c.input, Type: c.col.Type}
+				col = sdk.Column{Name: c.input, Type: c.col.Type, Desc: c.col.Desc}
 			}
 			inputs = append(inputs, col)
 		}

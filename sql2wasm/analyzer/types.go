@@ -22,7 +22,13 @@ func sqlType(t *ast.TypeExpr) (sdk.Type, *Error) {
 		return sdk.TypeDouble, nil
 	case "VARCHAR", "STRING":
 		return sdk.TypeString, nil
-	case "BYTES", "DECIMAL", "DATE", "TIME", "TIMESTAMP", "ARRAY", "MAP", "STRUCT":
+	case "ARRAY", "MAP", "STRUCT":
+		d, err := sqlTypeDesc(t)
+		if err != nil {
+			return sdk.TypeUnknown, err
+		}
+		return d.Type, nil
+	case "BYTES", "DECIMAL", "DATE", "TIME", "TIMESTAMP":
 		return sdk.TypeUnknown, notSupported(t.Pos(), strings.ToUpper(t.Name)+" type")
 	}
 	return sdk.TypeUnknown, errorf(t.Pos(), "Unknown type: %s", t.Name)
@@ -70,4 +76,64 @@ func typeName(t sdk.Type) string {
 		return "NULL"
 	}
 	return t.String()
+}
+
+// sqlTypeDesc maps a written type to its full descriptor: the scalar types
+// as sqlType does, ARRAY, MAP and STRUCT with their parts. Struct field
+// names are as written (the parser upper-cases unquoted names).
+func sqlTypeDesc(t *ast.TypeExpr) (*sdk.TypeDesc, *Error) {
+	return sqlTypeDescDepth(t, 0)
+}
+
+func sqlTypeDescDepth(t *ast.TypeExpr, depth int) (*sdk.TypeDesc, *Error) {
+	if depth > sdk.MaxTypeDepth {
+		return nil, errorf(t.Pos(), "type nested more than %d levels deep", sdk.MaxTypeDepth)
+	}
+	switch strings.ToUpper(t.Name) {
+	case "ARRAY":
+		if len(t.Args) != 1 {
+			return nil, errorf(t.Pos(), "ARRAY needs one element type")
+		}
+		e, err := sqlTypeDescDepth(t.Args[0], depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return sdk.ArrayOf(e), nil
+	case "MAP":
+		if len(t.Args) != 2 {
+			return nil, errorf(t.Pos(), "MAP needs a key and a value type")
+		}
+		k, err := sqlTypeDescDepth(t.Args[0], depth+1)
+		if err != nil {
+			return nil, err
+		}
+		if k.Type.IsComplex() {
+			return nil, errorf(t.Args[0].Pos(), "Map keys must be primitive types, got: %s", k)
+		}
+		v, err := sqlTypeDescDepth(t.Args[1], depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return sdk.MapOf(k, v), nil
+	case "STRUCT":
+		fields := make([]sdk.Field, 0, len(t.Fields))
+		seen := map[string]bool{}
+		for _, f := range t.Fields {
+			if seen[f.Name.Name] {
+				return nil, errorf(f.Pos(), "Duplicate field names found in STRUCT: '%s'", f.Name.Name)
+			}
+			seen[f.Name.Name] = true
+			ft, err := sqlTypeDescDepth(f.Type, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			fields = append(fields, sdk.Field{Name: f.Name.Name, Type: ft})
+		}
+		return sdk.StructOf(fields...), nil
+	}
+	st, err := sqlType(t)
+	if err != nil {
+		return nil, err
+	}
+	return sdk.Scalar(st), nil
 }

@@ -51,7 +51,7 @@ func checkQuery(q *plan.Query) error {
 	return nil
 }
 
-func knownType(t sdk.Type) bool { return t >= sdk.TypeBoolean && t <= sdk.TypeString }
+func knownType(t sdk.Type) bool { return t.IsKnown() }
 
 // checkExpr checks one expression tree: resolved columns, known types,
 // operand types as the plan package promises them.

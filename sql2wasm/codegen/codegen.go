@@ -227,7 +227,7 @@ func (g *gen) build() error {
 	for i, st := range g.q.Stages {
 		ms := sdk.Stage{Export: st.Export, Inputs: st.Inputs, Layout: g.layouts[i]}
 		for _, o := range st.Outputs {
-			ms.Outputs = append(ms.Outputs, sdk.Column{Name: o.Name, Type: o.Expr.Type(), Key: o.Key})
+			ms.Outputs = append(ms.Outputs, plan.ColumnOf(o.Name, o.Expr, o.Key))
 		}
 		g.manifest.Stages = append(g.manifest.Stages, ms)
 	}

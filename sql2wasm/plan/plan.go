@@ -26,6 +26,8 @@ type Expr interface {
 type Const struct {
 	At token.Pos
 	V  sdk.Value
+	// D is the full type of a complex constant (nil for scalars).
+	D *sdk.TypeDesc
 }
 
 // Col reads column Index of the stage's input batch.
@@ -33,6 +35,8 @@ type Col struct {
 	At    token.Pos
 	Index int
 	T     sdk.Type
+	// D is the full type of a complex column (nil for scalars).
+	D *sdk.TypeDesc
 }
 
 // Op is an operator of Unary and Binary.
@@ -92,6 +96,8 @@ type Convert struct {
 	X           Expr
 	To          sdk.Type
 	NullOnError bool
+	// ToDesc is the full target type of a conversion to a complex type.
+	ToDesc *sdk.TypeDesc
 }
 
 // When is one arm of a Case.
@@ -107,6 +113,8 @@ type Case struct {
 	Whens []When
 	Else  Expr
 	T     sdk.Type
+	// D is the full type of a complex result (nil for scalars).
+	D *sdk.TypeDesc
 }
 
 // Like is X [NOT] LIKE Pattern with an optional escape code point (-1 for
@@ -151,6 +159,8 @@ type Call struct {
 	Fn   Func
 	Args []Expr
 	T    sdk.Type
+	// D is the full type of a complex result (nil for scalars).
+	D *sdk.TypeDesc
 }
 
 func (e *Const) Type() sdk.Type   { return e.V.Type }
@@ -202,4 +212,52 @@ type Query struct {
 	Stages  []*Stage
 	// Pipeline refers to Stages by index.
 	Pipeline sdk.Pipeline
+}
+
+// DescOf returns the full type of e: its descriptor when e is of a complex
+// type, a scalar descriptor otherwise. Nodes that can produce a complex value
+// carry the descriptor; see also the Complex* nodes.
+func DescOf(e Expr) *sdk.TypeDesc {
+	if e == nil {
+		return sdk.Scalar(sdk.TypeUnknown)
+	}
+	if !e.Type().IsComplex() {
+		return sdk.Scalar(e.Type())
+	}
+	var d *sdk.TypeDesc
+	switch e := e.(type) {
+	case *Col:
+		d = e.D
+	case *Convert:
+		d = e.ToDesc
+	case *Case:
+		d = e.D
+	case *Call:
+		d = e.D
+	case *Const:
+		d = e.D
+	case Described:
+		d = e.Desc()
+	}
+	if d == nil {
+		return sdk.Scalar(e.Type())
+	}
+	return d
+}
+
+// Described is implemented by the nodes that operate on complex values.
+type Described interface {
+	Expr
+	// Desc is the full type of the node's value.
+	Desc() *sdk.TypeDesc
+}
+
+// ColumnOf returns the column a stage or sink gets for expression e: its
+// type, and the descriptor of a complex type.
+func ColumnOf(name string, e Expr, key bool) sdk.Column {
+	c := sdk.Column{Name: name, Type: e.Type(), Key: key}
+	if c.Type.IsComplex() {
+		c.Desc = DescOf(e)
+	}
+	return c
 }

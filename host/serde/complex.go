@@ -1,0 +1,288 @@
+package serde
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+// This file converts between JSON and the complex encoding of ARRAY, MAP and
+// STRUCT values (sdk.CxArray...), with ksqlDB's JSON rules: STRUCT field
+// names match case-insensitively on read (an exact match first) and are
+// written as declared; a missing field is NULL; elements are coerced as
+// top-level columns are (numbers from numeric strings, anything into
+// STRING).
+
+// decodeComplexJSON appends the encoding of the validated JSON value raw, of
+// type d, to dst. It reports an error naming the path of a value it cannot
+// convert.
+func decodeComplexJSON(dst []byte, d *sdk.TypeDesc, raw []byte) ([]byte, error) {
+	dst, _, err := cxFromJSON(dst, d, raw, skipWS(raw, 0), 0)
+	return dst, err
+}
+
+// cxFromJSON decodes the JSON value at raw[i:] (validated) as type d and
+// returns the offset after it.
+func cxFromJSON(dst []byte, d *sdk.TypeDesc, raw []byte, i, depth int) ([]byte, int, error) {
+	if depth > sdk.MaxTypeDepth {
+		return nil, 0, fmt.Errorf("value nested more than %d levels deep", sdk.MaxTypeDepth)
+	}
+	end, err := skipValue(raw, i, depth)
+	if err != nil {
+		return nil, 0, err
+	}
+	v := raw[i:end]
+	if v[0] == 'n' {
+		return append(dst, sdk.CxNull), end, nil
+	}
+	bad := func() ([]byte, int, error) {
+		return nil, 0, fmt.Errorf("cannot convert a JSON %s to %s", kindOf(v[0]), d)
+	}
+	switch d.Type {
+	case sdk.TypeBoolean:
+		switch v[0] {
+		case 't':
+			return append(dst, sdk.CxTrue), end, nil
+		case 'f':
+			return append(dst, sdk.CxFalse), end, nil
+		}
+		return bad()
+	case sdk.TypeInt, sdk.TypeBigInt:
+		bits := 64
+		if d.Type == sdk.TypeInt {
+			bits = 32
+		}
+		switch {
+		case v[0] == '-' || isDigit(v[0]):
+			n, ok := jsonInteger(v, bits)
+			if !ok {
+				return nil, 0, fmt.Errorf("number %s is out of range for %s", quoteRaw(v), d)
+			}
+			return sdk.CxAppendInt(dst, n), end, nil
+		case v[0] == '"':
+			if n, ok := parseJavaInt([]byte(stringValue(v)), bits); ok {
+				return sdk.CxAppendInt(dst, n), end, nil
+			}
+			return nil, 0, fmt.Errorf("cannot parse %s as %s", quoteRaw(v[1:len(v)-1]), d)
+		}
+		return bad()
+	case sdk.TypeDouble:
+		switch {
+		case v[0] == '-' || isDigit(v[0]):
+			f, err := strconv.ParseFloat(string(v), 64)
+			if err != nil && !isRangeErr(err) {
+				return nil, 0, fmt.Errorf("cannot parse %s as DOUBLE", quoteRaw(v))
+			}
+			return sdk.CxAppendDouble(dst, f), end, nil
+		case v[0] == '"':
+			if f, ok := parseJavaDouble([]byte(stringValue(v))); ok {
+				return sdk.CxAppendDouble(dst, f), end, nil
+			}
+			return nil, 0, fmt.Errorf("cannot parse %s as DOUBLE", quoteRaw(v[1:len(v)-1]))
+		}
+		return bad()
+	case sdk.TypeString:
+		var text []byte
+		switch v[0] {
+		case '"':
+			text = appendUnescaped(nil, v[1:len(v)-1])
+		case 't', 'f':
+			text = v
+		case '{':
+			text = appendCompactJSON(nil, v)
+		case '[':
+			text = appendKsqlArrayText(nil, v)
+		default:
+			text = appendJavaNumberText(nil, v)
+		}
+		return sdk.CxAppendString(dst, string(text)), end, nil
+	case sdk.TypeArray:
+		if v[0] != '[' {
+			return bad()
+		}
+		start := len(dst)
+		dst = sdk.CxAppendHeader(dst, sdk.CxArray, 0)
+		n := 0
+		j := skipWS(raw, i+1)
+		for raw[j] != ']' {
+			if dst, j, err = cxFromJSON(dst, d.Elem, raw, j, depth+1); err != nil {
+				return nil, 0, err
+			}
+			n++
+			j = skipWS(raw, j)
+			if raw[j] == ',' {
+				j = skipWS(raw, j+1)
+			}
+		}
+		binary.LittleEndian.PutUint32(dst[start+1:], uint32(n))
+		return dst, end, nil
+	case sdk.TypeMap:
+		if v[0] != '{' {
+			return bad()
+		}
+		start := len(dst)
+		dst = sdk.CxAppendHeader(dst, sdk.CxMap, 0)
+		n := 0
+		err := eachMember(raw, i, func(key []byte, vi int) error {
+			k := appendUnescaped(nil, key)
+			if d.Key != nil && d.Key.Type != sdk.TypeString {
+				return fmt.Errorf("JSON only supports MAP types with STRING keys")
+			}
+			dst = sdk.CxAppendString(dst, string(k))
+			var err error
+			dst, _, err = cxFromJSON(dst, d.Elem, raw, vi, depth+1)
+			n++
+			return err
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		binary.LittleEndian.PutUint32(dst[start+1:], uint32(n))
+		return dst, end, nil
+	case sdk.TypeStruct:
+		if v[0] != '{' {
+			return bad()
+		}
+		// Where each field's value is: an exact name match wins over a
+		// case-insensitive one.
+		at := make([]int, len(d.Fields))
+		exact := make([]bool, len(d.Fields))
+		err := eachMember(raw, i, func(key []byte, vi int) error {
+			name := appendUnescaped(nil, key)
+			for f := range d.Fields {
+				switch {
+				case string(name) == d.Fields[f].Name:
+					at[f], exact[f] = vi+1, true
+				case !exact[f] && upperEqualsRunes(name, d.Fields[f].Name):
+					at[f] = vi + 1
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		dst = sdk.CxAppendHeader(dst, sdk.CxStruct, len(d.Fields))
+		for f := range d.Fields {
+			if at[f] == 0 {
+				dst = append(dst, sdk.CxNull)
+				continue
+			}
+			if dst, _, err = cxFromJSON(dst, d.Fields[f].Type, raw, at[f]-1, depth+1); err != nil {
+				return nil, 0, fmt.Errorf("field %s: %w", d.Fields[f].Name, err)
+			}
+		}
+		return dst, end, nil
+	}
+	return nil, 0, fmt.Errorf("unsupported type %s", d)
+}
+
+// eachMember calls f with the raw key (without quotes) and the offset of
+// the value of every member of the validated JSON object at raw[i].
+func eachMember(raw []byte, i int, f func(key []byte, vi int) error) error {
+	j := skipWS(raw, i+1)
+	for j < len(raw) && raw[j] != '}' {
+		kend, _, err := scanString(raw, j)
+		if err != nil {
+			return err
+		}
+		key := raw[j+1 : kend-1]
+		j = skipWS(raw, kend)
+		j = skipWS(raw, j+1) // the colon
+		if err := f(key, j); err != nil {
+			return err
+		}
+		if j, err = skipValue(raw, j, 0); err != nil {
+			return err
+		}
+		j = skipWS(raw, j)
+		if j < len(raw) && raw[j] == ',' {
+			j = skipWS(raw, j+1)
+		}
+	}
+	return nil
+}
+
+// appendComplexJSON appends the complex value enc of type d as JSON. It
+// returns an error when enc is not a valid encoding of d.
+func appendComplexJSON(dst []byte, d *sdk.TypeDesc, enc string) ([]byte, error) {
+	b := []byte(enc)
+	if !sdk.CxValid(d, b) {
+		return nil, fmt.Errorf("invalid %s value", d)
+	}
+	dst, _ = cxToJSON(dst, d, b, 0)
+	return dst, nil
+}
+
+// cxToJSON appends the element at b[i:] (valid for d) and returns the
+// offset after it.
+func cxToJSON(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
+	tag := b[i]
+	switch tag {
+	case sdk.CxNull:
+		return append(dst, "null"...), i + 1
+	case sdk.CxFalse:
+		return append(dst, "false"...), i + 1
+	case sdk.CxTrue:
+		return append(dst, "true"...), i + 1
+	case sdk.CxInt:
+		return strconv.AppendInt(dst, int64(binary.LittleEndian.Uint64(b[i+1:])), 10), i + 9
+	case sdk.CxDouble:
+		f := math.Float64frombits(binary.LittleEndian.Uint64(b[i+1:]))
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			dst = append(dst, '"')
+			dst = appendJavaDouble(dst, f)
+			return append(dst, '"'), i + 9
+		}
+		return appendJavaDouble(dst, f), i + 9
+	case sdk.CxString:
+		n := int(binary.LittleEndian.Uint32(b[i+1:]))
+		return appendJSONString(dst, string(b[i+5:i+5+n])), i + 5 + n
+	}
+	n := int(binary.LittleEndian.Uint32(b[i+1:]))
+	j := i + 5
+	switch tag {
+	case sdk.CxArray:
+		dst = append(dst, '[')
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst, j = cxToJSON(dst, d.Elem, b, j)
+		}
+		return append(dst, ']'), j
+	case sdk.CxMap:
+		dst = append(dst, '{')
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			if kb, ok := sdk.CxStr(b[j:]); ok {
+				dst = appendJSONString(dst, string(kb))
+				j += 5 + len(kb)
+			} else {
+				// A non-STRING key (never decoded from JSON) as its text.
+				var kt []byte
+				kt, j = cxToJSON(nil, d.Key, b, j)
+				dst = appendJSONString(dst, string(kt))
+			}
+			dst = append(dst, ':')
+			dst, j = cxToJSON(dst, d.Elem, b, j)
+		}
+		return append(dst, '}'), j
+	default: // CxStruct
+		dst = append(dst, '{')
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, d.Fields[k].Name)
+			dst = append(dst, ':')
+			dst, j = cxToJSON(dst, d.Fields[k].Type, b, j)
+		}
+		return append(dst, '}'), j
+	}
+}
