@@ -29,6 +29,9 @@ type joinAnalysis struct {
 	// key is a source column.
 	rowkey  int
 	keyType sdk.Type
+	// foreignKey marks a table-table join on a left column that is not the
+	// left's primary key: the result is keyed by the left's primary key.
+	foreignKey bool
 }
 
 // joinSide is one source of a join.
@@ -161,7 +164,7 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 		}
 		seen[c.input] = true
 	}
-	if ja.typ == sdk.JoinFull || (!l.isCol && !r.isCol) {
+	if !ja.foreignKey && (ja.typ == sdk.JoinFull || (!l.isCol && !r.isCol)) {
 		ja.rowkey = ja.addRowkey(q.scope)
 	}
 	if err := q.resolveNames(); err != nil {
@@ -396,7 +399,13 @@ func (q *queryAnalysis) joinKinds() *Error {
 			return errorf(j.On.Pos(), "Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", onText)
 		}
 		if !l.isPrimaryKey(q.scope) {
-			return notSupported(j.On.Pos(), "foreign-key joins")
+			switch j.Kind {
+			case ast.JoinRight:
+				return errorf(j.JoinPos, "RIGHT OUTER JOIN on a foreign key is not supported")
+			case ast.JoinFull:
+				return errorf(j.JoinPos, "FULL OUTER JOIN on a foreign key is not supported")
+			}
+			ja.foreignKey = true
 		}
 	}
 	return nil
@@ -587,6 +596,9 @@ func (q *queryAnalysis) joinProjection() *Error {
 	if q.sel.PartitionBy != nil {
 		return q.joinPartitionBy(items)
 	}
+	if ja.foreignKey {
+		return q.foreignKeyProjection(items)
+	}
 
 	// The key: the first item that is a join column (or the synthetic
 	// ROWKEY).
@@ -643,6 +655,40 @@ func (q *queryAnalysis) joinProjection() *Error {
 	q.keys = []outColumn{{name: key.name, expr: keyExpr, pos: key.pos}}
 	for i, it := range items {
 		if i != keyAt {
+			q.values = append(q.values, outColumn{name: it.name, expr: it.expr, pos: it.pos})
+		}
+	}
+	if len(q.values) == 0 {
+		return errorf(q.sel.Pos(), "The projection contains no value columns.")
+	}
+	return q.checkDuplicates()
+}
+
+// foreignKeyProjection picks the key of a foreign-key join: the left
+// table's primary key columns, in their order, each of which the
+// projection must select.
+func (q *queryAnalysis) foreignKeyProjection(items []joinItem) *Error {
+	left := q.join.sides[0]
+	isKey := make([]bool, len(items))
+	for k, c := range left.src.Columns {
+		if !c.Key {
+			continue
+		}
+		at := -1
+		for i, it := range items {
+			if it.col == left.first+k && at < 0 {
+				at = i
+			}
+		}
+		if at < 0 {
+			return errorf(q.sel.Pos(), "Primary key column missing in projection. For foreign-key table-table joins, the projection "+
+				"must include all primary key columns from the left input table (`%s`). Missing column: `%s`.", left.alias, c.Name)
+		}
+		isKey[at] = true
+		q.keys = append(q.keys, outColumn{name: items[at].name, expr: items[at].expr, pos: items[at].pos})
+	}
+	for i, it := range items {
+		if !isKey[i] {
 			q.values = append(q.values, outColumn{name: it.name, expr: it.expr, pos: it.pos})
 		}
 	}
@@ -733,7 +779,8 @@ func (q *queryAnalysis) buildJoinInputs() {
 		}
 		q.inputStages = append(q.inputStages, &plan.Stage{Inputs: side.scope.finish(), Outputs: outs})
 	}
-	op := &sdk.Join{Type: ja.typ, Left: 0, Right: 1, LeftKey: ja.sides[0].keyName, RightKey: ja.sides[1].keyName}
+	op := &sdk.Join{Type: ja.typ, Left: 0, Right: 1, LeftKey: ja.sides[0].keyName, RightKey: ja.sides[1].keyName,
+		ForeignKey: ja.foreignKey}
 	if w := ja.join.Within; w != nil {
 		ms := func(d *ast.Duration) int64 {
 			if d == nil {

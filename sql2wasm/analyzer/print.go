@@ -73,6 +73,9 @@ func FormatOperator(op *sdk.Operator) string {
 	}
 	if j := op.Join; j != nil {
 		fmt.Fprintf(&b, "join %s input%d.%s = input%d.%s", j.Type, j.Left, j.LeftKey, j.Right, j.RightKey)
+		if j.ForeignKey {
+			b.WriteString(" foreign-key")
+		}
 		if w := j.Within; w != nil {
 			fmt.Fprintf(&b, " within before=%d after=%d grace=%d", w.BeforeMs, w.AfterMs, w.GraceMs)
 		}

@@ -278,6 +278,28 @@ stage_2($0 L_C INTEGER, $1 L_ROWOFFSET BIGINT, $2 R_D STRING, $3 R_ROWOFFSET BIG
   D STRING = $2
 `,
 		},
+		{
+			name: "foreign-key join: keyed by the left table's primary key",
+			sql: statefulTable + "CREATE TABLE U (K BIGINT PRIMARY KEY, F INT) WITH (kafka_topic='u', value_format='JSON');\n" +
+				"CREATE TABLE O AS SELECT F, T.ID AS TID, NAME FROM T LEFT JOIN U ON U.K = T.V + 1;",
+			want: `query CTAS_O_0 (CTAS)
+source T TABLE topic=t key=KAFKA value=JSON [ID INTEGER PRIMARY KEY, V BIGINT, NAME STRING]
+source U TABLE topic=u key=KAFKA value=JSON [K BIGINT PRIMARY KEY, F INTEGER]
+sink O TABLE topic=O key=KAFKA value=JSON [TID INTEGER PRIMARY KEY, F INTEGER, NAME STRING]
+stage_0($0 ID INTEGER KEY, $1 V BIGINT, $2 NAME STRING)
+  T_ID INTEGER = $0
+  T_NAME STRING = $2
+  T_KSQL_JOIN_KEY BIGINT = ($1 + 1L)
+stage_1($0 K BIGINT KEY, $1 F INTEGER)
+  U_K BIGINT = $0
+  U_F INTEGER = $1
+join LEFT input0.T_KSQL_JOIN_KEY = input1.U_K foreign-key
+stage_2($0 T_ID INTEGER, $1 T_NAME STRING, $2 U_F INTEGER)
+  TID INTEGER KEY = $0
+  F INTEGER = $2
+  NAME STRING = $1
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -384,8 +406,11 @@ func TestStatefulErrors(t *testing.T) {
 			"CREATE TABLE O AS SELECT * FROM T JOIN U ON T.ID = U.F;", "3:45",
 			"Invalid join condition: table-table joins require to join on the primary key of the right input table. Got T.ID = U.F."},
 		{statefulTable + "CREATE TABLE U (K BIGINT PRIMARY KEY, F INT) WITH (kafka_topic='u', value_format='JSON');\n" +
-			"CREATE TABLE O AS SELECT * FROM T JOIN U ON T.V = U.K;", "3:45",
-			"not supported yet: foreign-key joins"},
+			"CREATE TABLE O AS SELECT * FROM T RIGHT JOIN U ON T.V = U.K;", "3:35",
+			"RIGHT OUTER JOIN on a foreign key is not supported"},
+		{statefulTable + "CREATE TABLE U (K BIGINT PRIMARY KEY, F INT) WITH (kafka_topic='u', value_format='JSON');\n" +
+			"CREATE TABLE O AS SELECT T.V, F FROM T JOIN U ON T.V = U.K;", "3:19",
+			"Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`T`). Missing column: `ID`."},
 	}
 	for _, tc := range tests {
 		name := tc.msg
