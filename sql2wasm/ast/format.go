@@ -200,6 +200,9 @@ func (p *printer) expr(x Expr, min int) {
 		p.str("(")
 		defer p.str(")")
 	}
+	if p.complexExpr(x) {
+		return
+	}
 	switch x := x.(type) {
 	case *Literal:
 		p.literal(x)

@@ -237,5 +237,8 @@ func children(n Node) []Node {
 	case *Paren:
 		return nodes(n.X)
 	}
+	if out, ok := complexChildren(n); ok {
+		return out
+	}
 	return nil
 }

@@ -204,17 +204,89 @@ func (p *parser) unary() ast.Expr {
 	return p.postfix(p.primary())
 }
 
-// postfix rejects the postfix syntax ksqlDB has and we do not support yet.
+// postfix parses subscripts x[i] and struct field dereferences x->f after a
+// primary expression, and rejects AT TIME ZONE.
 func (p *parser) postfix(x ast.Expr) ast.Expr {
-	switch p.tok.Kind {
-	case token.LBRACK:
-		p.unsupported(p.tok.Pos, "subscript expressions x[i]")
-	case token.ARROW:
-		p.unsupported(p.tok.Pos, "struct field dereference x->field")
-	case token.AT:
-		p.unsupported(p.tok.Pos, "AT TIME ZONE")
+	n := 0
+	defer func() { p.depth -= n }()
+	for {
+		switch p.tok.Kind {
+		case token.LBRACK:
+			pos := p.tok.Pos
+			p.next()
+			p.enter()
+			n++
+			idx := p.expr()
+			p.expect(token.RBRACK)
+			x = &ast.Subscript{X: x, Lbrack: pos, Index: idx}
+		case token.ARROW:
+			pos := p.tok.Pos
+			p.next()
+			p.enter()
+			n++
+			if p.tok.Kind == token.STAR {
+				p.unsupported(pos, "struct field dereference x->*")
+			}
+			x = &ast.Deref{X: x, Arrow: pos, Field: p.ident("field name")}
+		case token.AT:
+			p.unsupported(p.tok.Pos, "AT TIME ZONE")
+		default:
+			return x
+		}
 	}
-	return x
+}
+
+// constructor parses ARRAY[...], MAP(k := v, ...) and STRUCT(f := v, ...).
+func (p *parser) constructor() ast.Expr {
+	pos := p.tok.Pos
+	kind := p.tok.Kind
+	p.next()
+	p.enter()
+	defer func() { p.depth-- }()
+	switch kind {
+	case token.ARRAY:
+		p.expect(token.LBRACK)
+		a := &ast.ArrayCons{ArrayPos: pos}
+		if p.tok.Kind != token.RBRACK {
+			for {
+				a.Elems = append(a.Elems, p.expr())
+				if !p.got(token.COMMA) {
+					break
+				}
+			}
+		}
+		p.expect(token.RBRACK)
+		return a
+	case token.MAP:
+		p.expect(token.LPAREN)
+		m := &ast.MapCons{MapPos: pos}
+		if p.tok.Kind != token.RPAREN {
+			for {
+				m.Keys = append(m.Keys, p.expr())
+				p.expect(token.ASSIGN)
+				m.Values = append(m.Values, p.expr())
+				if !p.got(token.COMMA) {
+					break
+				}
+			}
+		}
+		p.expect(token.RPAREN)
+		return m
+	}
+	p.expect(token.LPAREN)
+	s := &ast.StructCons{StructPos: pos}
+	if p.tok.Kind != token.RPAREN {
+		for {
+			s.Names = append(s.Names, p.ident("field name"))
+			p.expect(token.ASSIGN)
+			s.Values = append(s.Values, p.expr())
+			if !p.got(token.COMMA) {
+				break
+			}
+		}
+	}
+	p.expect(token.RPAREN)
+	return s
 }
 
 func (p *parser) primary() ast.Expr {
@@ -240,15 +312,11 @@ func (p *parser) primary() ast.Expr {
 		return x
 	case token.ARRAY:
 		if p.peek(1) == token.LBRACK {
-			p.unsupported(p.tok.Pos, "ARRAY constructor ARRAY[...]")
+			return p.constructor()
 		}
-	case token.MAP:
+	case token.MAP, token.STRUCT:
 		if p.peek(1) == token.LPAREN {
-			p.unsupported(p.tok.Pos, "MAP constructor MAP(...)")
-		}
-	case token.STRUCT:
-		if p.peek(1) == token.LPAREN {
-			p.unsupported(p.tok.Pos, "STRUCT constructor STRUCT(...)")
+			return p.constructor()
 		}
 	}
 	if !p.isIdent() {
