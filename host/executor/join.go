@@ -357,6 +357,11 @@ func (op *joinOp) tableTable(ctx context.Context, q *Query, p *pipeline, s int, 
 		outTS = max(ts, o.TS)
 	}
 	if !present {
+		if rows[0] == nil && rows[1] == nil {
+			// Neither side has the key any more: forget its flag (the
+			// tombstone below still reads it).
+			op.out.Delete(op.key[:])
+		}
 		return op.emit(ctx, q, p, rec, outTS, true, op.key[:], &flag.Emitted)
 	}
 	for side := range 2 {
