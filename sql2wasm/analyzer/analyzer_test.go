@@ -174,6 +174,18 @@ stage_0($0 VAL0 STRING, $1 VAL1 STRING)
 `,
 		},
 		{
+			name: "IS [NOT] DISTINCT FROM treats NULL as a value",
+			sql: "CREATE STREAM INPUT (A INT, B BIGINT) WITH (kafka_topic='t', format='JSON');\n" +
+				"CREATE STREAM OUTPUT AS SELECT A IS DISTINCT FROM B AS D, A IS NOT DISTINCT FROM NULL AS N FROM INPUT;",
+			want: `query CSAS_OUTPUT_0 (CSAS)
+source INPUT STREAM topic=t key=JSON value=JSON [A INTEGER, B BIGINT]
+sink OUTPUT STREAM topic=OUTPUT key=NONE value=JSON [D BOOLEAN, N BOOLEAN]
+stage_0($0 A INTEGER, $1 B BIGINT)
+  D BOOLEAN = CASE WHEN ($0 IS NULL) THEN ($1 IS NOT NULL) WHEN ($1 IS NULL) THEN TRUE ELSE (BIGINT($0) <> $1) END
+  N BOOLEAN = ($0 IS NULL)
+`,
+		},
+		{
 			name: "IN over numbers compares in the widest type, parsing numeric strings",
 			sql: "CREATE STREAM INPUT (VAL0 INT, VAL1 BIGINT) WITH (kafka_topic='t', format='JSON');\n" +
 				"CREATE STREAM OUTPUT AS SELECT VAL0 IN (1, '2147483648') AS A, VAL0 IN (VAL1, 2) AS B FROM INPUT;",

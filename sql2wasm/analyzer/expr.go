@@ -245,6 +245,8 @@ func (c *exprChecker) binary(x *ast.Binary) (plan.Expr, *Error) {
 		return c.compare(x.OpPos, x.Op, x.X, x.Y, l, r)
 	case ast.OpConcat:
 		return c.concatOp(x, l, r)
+	case ast.OpIsDistinct, ast.OpIsNotDistinct:
+		return c.distinct(x, l, r)
 	}
 	return c.arithmetic(x, l, r)
 }
@@ -381,6 +383,45 @@ func strictConcat(pos token.Pos, l, r plan.Expr) plan.Expr {
 		Else:  concat,
 		T:     sdk.TypeString,
 	}
+}
+
+// distinct types `l IS [NOT] DISTINCT FROM r`, a comparison in which NULL
+// is a value: it is rewritten to
+// CASE WHEN l IS NULL THEN r IS [NOT] NULL WHEN r IS NULL THEN d ELSE l <> r (or =) END,
+// which is never NULL.
+func (c *exprChecker) distinct(x *ast.Binary, l, r plan.Expr) (plan.Expr, *Error) {
+	same := x.Op == ast.OpIsNotDistinct
+	pos := x.OpPos
+	lNull, rNull := isTypedNull(l), isTypedNull(r)
+	switch {
+	case lNull && rNull:
+		return &plan.Const{At: pos, V: sdk.Bool(same)}, nil
+	case lNull || rNull:
+		other := l
+		if lNull {
+			other = r
+		}
+		if _, isConst := other.(*plan.Const); isConst {
+			return &plan.Const{At: pos, V: sdk.Bool(!same)}, nil
+		}
+		return &plan.IsNull{At: pos, X: other, Not: !same}, nil
+	}
+	op := ast.OpNe
+	if same {
+		op = ast.OpEq
+	}
+	cmp, err := c.compare(pos, op, x.X, x.Y, l, r)
+	if err != nil {
+		return nil, err
+	}
+	return &plan.Case{At: pos,
+		Whens: []plan.When{
+			{Cond: &plan.IsNull{At: pos, X: l}, Then: &plan.IsNull{At: pos, X: r, Not: !same}},
+			{Cond: &plan.IsNull{At: pos, X: r}, Then: &plan.Const{At: pos, V: sdk.Bool(!same)}},
+		},
+		Else: cmp,
+		T:    sdk.TypeBoolean,
+	}, nil
 }
 
 func isTypedNull(e plan.Expr) bool {

@@ -71,6 +71,10 @@ const (
 	OpAnd
 	OpOr
 	OpConcat // ||
+	// OpIsDistinct is X IS DISTINCT FROM Y: <> with NULL a value like any other.
+	OpIsDistinct
+	// OpIsNotDistinct is X IS NOT DISTINCT FROM Y: = with NULL equal to NULL.
+	OpIsNotDistinct
 )
 
 // String returns the operator as written in SQL.
@@ -104,6 +108,10 @@ func (op BinaryOp) String() string {
 		return "OR"
 	case OpConcat:
 		return "||"
+	case OpIsDistinct:
+		return "IS DISTINCT FROM"
+	case OpIsNotDistinct:
+		return "IS NOT DISTINCT FROM"
 	}
 	return "?"
 }

@@ -49,7 +49,7 @@ func binaryPrec(op BinaryOp) int {
 		return precOr
 	case OpAnd:
 		return precAnd
-	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
+	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpIsDistinct, OpIsNotDistinct:
 		return precPredicate
 	case OpConcat:
 		return precConcat

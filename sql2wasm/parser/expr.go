@@ -114,7 +114,17 @@ func (p *parser) predicated() ast.Expr {
 			p.next()
 			return &ast.IsNull{X: x, Not: isNot}
 		case token.DISTINCT:
-			p.unsupported(p.tok.Pos, "IS [NOT] DISTINCT FROM")
+			pos := p.tok.Pos
+			p.next()
+			if p.tok.Kind != token.FROM {
+				p.expected("FROM")
+			}
+			p.next()
+			op := ast.OpIsDistinct
+			if isNot {
+				op = ast.OpIsNotDistinct
+			}
+			return &ast.Binary{OpPos: pos, Op: op, X: x, Y: p.valueExpr()}
 		}
 		p.expected("NULL")
 	}
