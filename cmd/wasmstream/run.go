@@ -83,11 +83,6 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	if g := cfg.Processing.ProcessingGuarantee; g.Set && strings.HasPrefix(g.Value, "exactly_once") {
-		// Said, not silently done differently: outputs may repeat after a
-		// crash (never after a clean stop).
-		fmt.Fprintf(stderr, "wasmstream run: warning: processing.guarantee=%s is not supported yet; running at-least-once\n", g.Value)
-	}
 	plan, err := planScripts(ctx, scripts, cfg.ServiceID)
 	if err != nil {
 		return fail(err)
@@ -120,6 +115,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "Embedded Kafka broker at %s (%s); connecting as %s. Client files: %s\n",
 			strings.Join(b.Addrs(), ","), b.Protocol(), broker.ServiceUser, opts.StateDir)
+	}
+	if g := cfg.Processing.ProcessingGuarantee; g.Set && strings.HasPrefix(g.Value, "exactly_once") {
+		// Each exactly-once query's transactional id is its group's name.
+		plan.needs.TransactionalIDs = plan.needs.Groups
 	}
 	if err := kafka.Preflight(ctx, cfg, plan.needs); err != nil {
 		return fail(err)

@@ -8,11 +8,14 @@
 // that partition (the executor keeps one per input partition); outputs are
 // produced asynchronously through the engine's kafka.Store.
 //
-// Delivery is at-least-once: input offsets are committed only after every
-// output record produced from the records they cover is acknowledged
-// (produce, flush, then commit). The delivery interface is the seam where
-// an exactly-once implementation (a transactional producer that commits the
-// offsets inside its transaction, kgo.GroupTransactSession) plugs in.
+// Delivery is at-least-once by default: input offsets are committed only
+// after every output record produced from the records they cover is
+// acknowledged (produce, flush, then commit). With processing.guarantee
+// exactly_once_v2 (or exactly_once), a stateless query runs each batch in a
+// transaction of its own transactional producer (kgo.GroupTransactSession,
+// transactional.id = the query's group name) that commits the outputs and
+// the input offsets together. The delivery interface is where the two
+// differ.
 package live
 
 import (
@@ -181,14 +184,33 @@ type tp struct {
 }
 
 // delivery is how a batch's outputs become durable together with the input
-// offsets they cover. atLeastOnce flushes then commits; an exactly-once
-// delivery would begin a transaction before the batch and end it with the
-// offsets inside it.
+// offsets they cover. atLeastOnce flushes then commits; exactlyOnce begins
+// a transaction before the batch and ends it with the offsets inside it.
 type delivery interface {
+	// begin is called before a batch is processed.
+	begin() error
 	// settle makes the outputs of what was processed so far durable and
 	// commits the input offsets (force: now, else when the commit interval
 	// has passed).
 	settle(ctx context.Context, force bool) error
+	// abort gives up what the batch produced, when it can (a query that
+	// failed half way through a batch).
+	abort(ctx context.Context)
+}
+
+// consumer is what the loop needs of a group consumer: a *kgo.Client, or
+// the *kgo.GroupTransactSession of an exactly-once query.
+type consumer interface {
+	PollRecords(ctx context.Context, max int) kgo.Fetches
+	AllowRebalance()
+	CloseAllowingRebalance()
+}
+
+// exactlyOnce reports whether the configuration asks for exactly-once
+// processing (processing.guarantee exactly_once or exactly_once_v2).
+func exactlyOnce(cfg *config.Config) bool {
+	g := cfg.Processing.ProcessingGuarantee
+	return g.Set && strings.HasPrefix(g.Value, "exactly_once")
 }
 
 func (r *queryRun) group() string { return kafka.ServiceGroup(r.opts.Config.ServiceID, r.q.ID()) }
@@ -207,11 +229,29 @@ func (r *queryRun) run(ctx context.Context) error {
 		kgo.ConsumerGroup(r.group()),
 		kgo.ConsumeTopics(r.q.SourceTopics()...),
 		kgo.ConsumeStartOffset(r.reset),
-		kgo.DisableAutoCommit(),
-		kgo.BlockRebalanceOnPoll(),
-		kgo.OnPartitionsRevoked(r.revoked),
-		kgo.OnPartitionsLost(r.lost),
 	)
+	// Exactly-once for stateless queries: a stateful one's local
+	// checkpoint cannot be part of the transaction (that needs changelog
+	// topics), so it stays at-least-once, and says so.
+	eos := exactlyOnce(cfg) && !r.q.Stateful()
+	if exactlyOnce(cfg) && r.q.Stateful() {
+		r.opts.Logger.Warn("exactly-once is not supported yet for stateful queries; this one runs at-least-once", "query", r.q.ID())
+	}
+	if eos {
+		copts = append(copts, kafka.SinkOpts(cfg)...)
+		copts = append(copts,
+			kgo.TransactionalID(r.group()),
+			kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+			kgo.RequireStableFetchOffsets(),
+		)
+	} else {
+		copts = append(copts,
+			kgo.DisableAutoCommit(),
+			kgo.BlockRebalanceOnPoll(),
+			kgo.OnPartitionsRevoked(r.revoked),
+			kgo.OnPartitionsLost(r.lost),
+		)
+	}
 	resume, err := r.restore()
 	if err != nil {
 		return fmt.Errorf("query %s: %w", r.q.ID(), err)
@@ -229,11 +269,24 @@ func (r *queryRun) run(ctx context.Context) error {
 		}))
 	}
 	copts = append(copts, r.opts.ClientOpts...)
-	cl, err := kgo.NewClient(copts...)
-	if err != nil {
-		return fmt.Errorf("query %s: consumer: %w", r.q.ID(), err)
+	var (
+		cl consumer
+		d  delivery
+	)
+	if eos {
+		sess, err := kgo.NewGroupTransactSession(copts...)
+		if err != nil {
+			return fmt.Errorf("query %s: consumer: %w", r.q.ID(), err)
+		}
+		r.acks.UseClient(sess.Client())
+		cl, d = sess, &exactlyOnceTxn{r: r, sess: sess}
+	} else {
+		c, err := kgo.NewClient(copts...)
+		if err != nil {
+			return fmt.Errorf("query %s: consumer: %w", r.q.ID(), err)
+		}
+		cl, d = c, &atLeastOnce{r: r, cl: c}
 	}
-	var d delivery = &atLeastOnce{r: r, cl: cl}
 
 	max := DefaultMaxPollRecords
 	if cfg.Consumer.MaxPollRecords.Set && cfg.Consumer.MaxPollRecords.Value > 0 {
@@ -271,9 +324,15 @@ func (r *queryRun) run(ctx context.Context) error {
 			lags[tp{p.Topic, p.Partition}] = p.HighWatermark - last.Offset - 1
 		})
 		if len(recs) > 0 {
+			if err := d.begin(); err != nil {
+				runErr = err
+				cl.AllowRebalance()
+				break
+			}
 			r.in.Add(int64(len(recs)))
 			if err := r.q.Process(pctx, recs); err != nil {
 				runErr = err
+				d.abort(context.WithoutCancel(ctx))
 				cl.AllowRebalance()
 				break
 			}
@@ -291,7 +350,10 @@ func (r *queryRun) run(ctx context.Context) error {
 			r.lag.Store(sum)
 		}
 		clear(recs) // drop references to the fetched buffers
-		if err := d.settle(ctx, false); err != nil && ctx.Err() == nil {
+		// Not cut short by ctx: ending a transaction half way would leave
+		// the producer in an invalid state (the stop comes at the next
+		// poll).
+		if err := d.settle(context.WithoutCancel(ctx), false); err != nil {
 			runErr = err
 			cl.AllowRebalance()
 			break
@@ -390,6 +452,67 @@ func (r *queryRun) forget(parts map[string][]int32) {
 type atLeastOnce struct {
 	r  *queryRun
 	cl *kgo.Client
+}
+
+func (d *atLeastOnce) begin() error          { return nil }
+func (d *atLeastOnce) abort(context.Context) {}
+
+// exactlyOnceTxn runs each batch in a transaction of the query's
+// transactional producer (transactional.id: the query's group name), which
+// commits the batch's outputs and input offsets together; consumers reading
+// with isolation.level=read_committed see each output once.
+type exactlyOnceTxn struct {
+	r    *queryRun
+	sess *kgo.GroupTransactSession
+	open bool
+}
+
+func (d *exactlyOnceTxn) begin() error {
+	if d.open {
+		return nil
+	}
+	if err := d.sess.Begin(); err != nil {
+		return d.explain(err)
+	}
+	d.open = true
+	return nil
+}
+
+func (d *exactlyOnceTxn) explain(err error) error {
+	r := d.r
+	return fmt.Errorf("transaction of %s: %w", r.group(), kafka.Explain(err, r.opts.Config,
+		kafka.TransactionalID(r.group(), kmsg.ACLOperationWrite), kafka.Group(r.group(), kmsg.ACLOperationRead)))
+}
+
+// settle ends the open transaction, committing: every batch is its own
+// transaction (the commit interval does not apply).
+func (d *exactlyOnceTxn) settle(ctx context.Context, _ bool) error {
+	r := d.r
+	if !d.open {
+		return r.acks.Err()
+	}
+	d.open = false
+	committed, err := d.sess.End(ctx, kgo.TryCommit)
+	if err != nil {
+		return d.explain(err)
+	}
+	if err := r.acks.Err(); err != nil {
+		return err
+	}
+	if !committed {
+		// A rebalance (or a refused offset commit) aborted the
+		// transaction: its outputs are discarded and the client rewinds
+		// to the committed offsets, so the batch is processed again.
+		r.opts.Logger.Info("transaction aborted by a rebalance; the batch is processed again", "query", r.q.ID())
+	}
+	return nil
+}
+
+func (d *exactlyOnceTxn) abort(ctx context.Context) {
+	if d.open {
+		d.open = false
+		_, _ = d.sess.End(ctx, kgo.TryAbort)
+	}
 }
 
 func (d *atLeastOnce) settle(ctx context.Context, force bool) error {

@@ -49,16 +49,20 @@ func startCluster(t *testing.T, serviceID string, topics ...string) *cluster {
 	return &cluster{b: b, admin: userConfig(t, b, broker.AdminUser, serviceID), svc: userConfig(t, b, broker.ServiceUser, serviceID), serviceID: serviceID}
 }
 
-func userConfig(t *testing.T, b *broker.Broker, user, serviceID string) *config.Config {
+func userConfig(t *testing.T, b *broker.Broker, user, serviceID string, more ...string) *config.Config {
 	t.Helper()
 	props, err := b.ClientConfig(user)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _, err := config.Load(config.Options{Defaults: props, Environ: []string{}, Flags: map[string]string{
+	flags := map[string]string{
 		"ksql.service.id":            serviceID,
 		"wasmstream.status.interval": "50ms",
-	}})
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		flags[more[i]] = more[i+1]
+	}
+	cfg, _, err := config.Load(config.Options{Defaults: props, Environ: []string{}, Flags: flags})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,9 +123,9 @@ func want(from, to int) []string {
 }
 
 // consume reads n records of topic from the start (no group), as the admin.
-func consume(t *testing.T, cfg *config.Config, topic string, n int) []string {
+func consume(t *testing.T, cfg *config.Config, topic string, n int, extra ...kgo.Opt) []string {
 	t.Helper()
-	cl := client(t, cfg, kgo.ConsumeTopics(topic), kgo.ConsumeStartOffset(kgo.NewOffset().AtStart()))
+	cl := client(t, cfg, append([]kgo.Opt{kgo.ConsumeTopics(topic), kgo.ConsumeStartOffset(kgo.NewOffset().AtStart())}, extra...)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var out []string
@@ -450,5 +454,47 @@ func TestStatefulRestartRestoresTheCheckpoint(t *testing.T) {
 	got := lastPerKey(t, c.admin, "per_city")
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("last count per city %v, want %v", got, want)
+	}
+}
+
+// TestExactlyOnce runs the query with processing.guarantee=exactly_once_v2:
+// each batch is a transaction with its offsets; a read_committed consumer
+// sees every output once, across a restart.
+func TestExactlyOnce(t *testing.T) {
+	c := startCluster(t, "eos_", "mortgages", "qualified")
+	c.svc = userConfig(t, c.b, broker.ServiceUser, "eos_", "ksql.streams.processing.guarantee", "exactly_once_v2")
+	if err := c.b.CreateTopics(context.Background(), 3, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, c.admin, "mortgages", 0, 200)
+	r := startRun(t, c)
+	committed := kgo.FetchIsolationLevel(kgo.ReadCommitted())
+	consume(t, c.admin, "qualified", len(want(0, 200)), committed)
+	r.stop(t)
+
+	produce(t, c.admin, "mortgages", 200, 400)
+	r = startRun(t, c)
+	w := want(0, 400)
+	got := consume(t, c.admin, "qualified", len(w), committed)
+	r.stop(t)
+	if strings.Join(got, "\n") != strings.Join(w, "\n") {
+		t.Errorf("%d committed outputs, want %d:\n%s", len(got), len(w), strings.Join(got, "\n"))
+	}
+	if st := r.status.String(); !strings.Contains(st, "STOPPED: in 200,") {
+		t.Errorf("the second run did not read exactly the 200 new records:\n%s", st)
+	}
+	// The outputs were written in transactions: the group's offsets were
+	// committed by the transactional producer, not by the consumer.
+	adm := kadm.NewClient(client(t, c.admin))
+	txs, err := adm.ListTransactions(context.Background(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	txs.Each(func(tx kadm.ListedTransaction) {
+		found = found || tx.TxnID == kafka.ServiceGroup("eos_", "CSAS_QUALIFIED_0")
+	})
+	if !found {
+		t.Errorf("no transactional id %s on the broker: %v", kafka.ServiceGroup("eos_", "CSAS_QUALIFIED_0"), txs)
 	}
 }

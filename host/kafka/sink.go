@@ -39,14 +39,20 @@ func NewProducer(cfg *config.Config, extra ...kgo.Opt) (*Producer, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, ProducerOpts(cfg)...)
-	opts = append(opts, kgo.RecordPartitioner(manualOrDefault{}))
+	opts = append(opts, SinkOpts(cfg)...)
 	opts = append(opts, extra...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("kafka producer: %w", err)
 	}
 	return &Producer{cl: cl, cfg: cfg, own: NewAcks(cfg)}, nil
+}
+
+// SinkOpts are the options of a client that produces queries' outputs:
+// ProducerOpts, and the partitioner that keeps a partition the executor
+// chose (a transactional client of engine/live uses them too).
+func SinkOpts(cfg *config.Config) []kgo.Opt {
+	return append(ProducerOpts(cfg), kgo.RecordPartitioner(manualOrDefault{}))
 }
 
 // Client returns the underlying franz-go client.
@@ -90,7 +96,11 @@ func (p *Producer) Produce(ctx context.Context, r *executor.Record) error {
 	// a record refused that way fails through the promise. A caller that
 	// must finish its batch whatever happens (engine/live) passes a
 	// context that is not cancelled.
-	p.cl.Produce(ctx, kr, a.promise)
+	cl := p.cl
+	if a.cl != nil {
+		cl = a.cl // a query's transactional client
+	}
+	cl.Produce(ctx, kr, a.promise)
 	return nil
 }
 
@@ -121,6 +131,7 @@ func WithAcks(ctx context.Context, a *Acks) context.Context {
 type Acks struct {
 	cfg     *config.Config
 	promise func(*kgo.Record, error) // a.done, allocated once
+	cl      *kgo.Client              // produce through it instead of the Producer's (UseClient)
 
 	mu      sync.Mutex
 	pending int
@@ -138,6 +149,12 @@ func NewAcks(cfg *config.Config) *Acks {
 	a.promise = a.done
 	return a
 }
+
+// UseClient makes the records tracked by a go through cl instead of the
+// Producer's own client: a query's transactional client under exactly-once,
+// so that its outputs commit with its input offsets. Call it before
+// producing. cl must be built with SinkOpts.
+func (a *Acks) UseClient(cl *kgo.Client) { a.cl = cl }
 
 func (a *Acks) add() {
 	a.mu.Lock()
