@@ -20,7 +20,8 @@ import (
 
 // End to end through the embedded broker (SASL_SSL, SCRAM-SHA-512, ACLs):
 // the seed-shaped stateless query run by engine/live against a raw franz-go
-// pass-through of the same records, measured in the same run. Both consume
+// pass-through of the same records, measured in the same run; then the
+// query again under exactly-once. Both consume
 // in a consumer group, produce with the same (idempotent) producer
 // settings, wait for the acknowledgements and commit after every poll; the
 // time of each is until every input offset is committed.
@@ -153,11 +154,14 @@ func (kb *kafkaBench) passThrough(b *testing.B, group string) time.Duration {
 
 // query runs the script on the engine with the service id, and returns
 // when the query's group has committed every input offset.
-func (kb *kafkaBench) query(b *testing.B, serviceID string) time.Duration {
+func (kb *kafkaBench) query(b *testing.B, serviceID string, eos bool) time.Duration {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg := *kb.svc
 	cfg.ServiceID = serviceID
+	if eos {
+		cfg.Processing.ProcessingGuarantee = config.Setting[string]{Value: "exactly_once_v2", Set: true}
+	}
 	start := time.Now()
 	prod, err := kafka.NewProducer(&cfg)
 	if err != nil {
@@ -209,20 +213,25 @@ func (kb *kafkaBench) query(b *testing.B, serviceID string) time.Duration {
 // at least 0.7).
 func BenchmarkKafkaEndToEnd(b *testing.B) {
 	kb := startKafkaBench(b)
-	var raw, q time.Duration
+	var raw, q, eos time.Duration
 	i := 0
 	for b.Loop() {
 		i++
 		raw += kb.passThrough(b, fmt.Sprintf("bench-raw-%d", i))
-		q += kb.query(b, fmt.Sprintf("bench%d_", i))
+		q += kb.query(b, fmt.Sprintf("bench%d_", i), false)
+		eos += kb.query(b, fmt.Sprintf("bench%d_eos_", i), true)
 	}
 	rawRate := float64(i*kafkaRecords) / raw.Seconds()
 	qRate := float64(i*kafkaRecords) / q.Seconds()
 	b.ReportMetric(rawRate, "raw-rec/s")
 	b.ReportMetric(qRate, "query-rec/s")
 	b.ReportMetric(qRate/rawRate, "ratio")
+	// The same query under exactly-once (a transaction per poll).
+	b.ReportMetric(float64(i*kafkaRecords)/eos.Seconds(), "query-eos-rec/s")
 	// The query's output, as a check that it did its work: about 9% of the
-	// input passes the filter.
+	// input passes the filter, written twice per iteration (at-least-once,
+	// exactly-once); end offsets also count the exactly-once runs'
+	// transaction markers (one per partition and transaction).
 	adm := kadm.NewClient(kafkaClient(b, kb.admin))
 	defer adm.Close()
 	for _, topic := range []string{"bench_qualified", "bench_passthrough"} {
