@@ -22,11 +22,11 @@ func (t Type) IsComplex() bool { return t == TypeArray || t == TypeMap || t == T
 
 // IsVarLen reports whether values of t are bytes in S (a slot holds address
 // and length): STRING and the complex types.
-func (t Type) IsVarLen() bool { return t == TypeString || t.IsComplex() }
+func (t Type) IsVarLen() bool { return t == TypeString || t == TypeBytes || t.IsComplex() }
 
 // IsKnown reports whether t is a type of this ABI.
 func (t Type) IsKnown() bool {
-	return (t >= TypeBoolean && t <= TypeString) || t.IsComplex()
+	return (t >= TypeBoolean && t <= TypeBytes) || t.IsComplex() || t.IsDecimal()
 }
 
 // MaxTypeDepth bounds the nesting of complex types and of their encodings,

@@ -42,6 +42,11 @@ func (t Type) String() string {
 		return "MAP"
 	case TypeStruct:
 		return "STRUCT"
+	case TypeBytes:
+		return "BYTES"
+	}
+	if t.IsDecimal() {
+		return t.decimalString()
 	}
 	return "UNKNOWN"
 }
@@ -54,7 +59,8 @@ func (t Type) IsNumeric() bool { return t == TypeInt || t == TypeBigInt || t == 
 //
 // It is a small struct rather than an interface so that rows ([]Value) can be
 // reused without allocating per field. Which field holds the value depends on
-// Type: I for BOOLEAN (0 or 1), INT and BIGINT; F for DOUBLE; S for STRING.
+// Type: I for BOOLEAN (0 or 1), INT, BIGINT and the unscaled value of a
+// DECIMAL; F for DOUBLE; S for STRING and BYTES.
 type Value struct {
 	Type Type
 	Null bool
@@ -103,7 +109,7 @@ func (v Value) Equal(o Value) bool {
 	switch v.Type {
 	case TypeDouble:
 		return math.Float64bits(v.F) == math.Float64bits(o.F)
-	case TypeString, TypeArray, TypeMap, TypeStruct:
+	case TypeString, TypeBytes, TypeArray, TypeMap, TypeStruct:
 		return v.S == o.S
 	}
 	return v.I == o.I
@@ -121,8 +127,11 @@ func (v Value) GoString() string {
 		return strconv.FormatInt(v.I, 10)
 	case TypeDouble:
 		return strconv.FormatFloat(v.F, 'g', -1, 64)
-	case TypeString:
+	case TypeString, TypeBytes:
 		return strconv.Quote(v.S)
+	}
+	if v.Type.IsDecimal() {
+		return FormatDecimal(v.I, v.Type.Scale())
 	}
 	return "?"
 }
