@@ -53,19 +53,31 @@ func checkPipeline(m *sdk.Manifest) error {
 			produced["WINDOWSTART"], produced["WINDOWEND"] = sdk.TypeBigInt, sdk.TypeBigInt
 		}
 	case op.Join != nil:
-		j := op.Join
-		l, r := outputs(p.Inputs[j.Left]), outputs(p.Inputs[j.Right])
-		lt, lok := l[j.LeftKey]
-		rt, rok := r[j.RightKey]
-		if !lok || !rok || lt != rt {
-			return fmt.Errorf("join keys %q (%v) and %q (%v) are not input stage outputs of one type", j.LeftKey, lok, j.RightKey, rok)
-		}
-		for _, side := range []map[string]sdk.Type{l, r} {
+		// The left of the first join is an input; the left of a chained
+		// join (Next) is everything joined before.
+		add := func(side map[string]sdk.Type) error {
 			for n, t := range side {
 				if _, dup := produced[n]; dup {
-					return fmt.Errorf("join output %q comes from both sides", n)
+					return fmt.Errorf("join output %q comes from two inputs", n)
 				}
 				produced[n] = t
+			}
+			return nil
+		}
+		for j := op.Join; j != nil; j = j.Next {
+			if j.Left >= 0 {
+				if err := add(outputs(p.Inputs[j.Left])); err != nil {
+					return err
+				}
+			}
+			lt, lok := produced[j.LeftKey]
+			r := outputs(p.Inputs[j.Right])
+			rt, rok := r[j.RightKey]
+			if !lok || !rok || lt != rt {
+				return fmt.Errorf("join keys %q (%v) and %q (%v) are not input stage outputs of one type", j.LeftKey, lok, j.RightKey, rok)
+			}
+			if err := add(r); err != nil {
+				return err
 			}
 		}
 		produced["ROWTIME"] = sdk.TypeBigInt

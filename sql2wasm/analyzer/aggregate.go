@@ -511,6 +511,10 @@ func (q *queryAnalysis) groupByValues() *Error {
 		if isNull(e) {
 			return errorf(g.ast.Pos(), "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 		}
+		if t := e.Type(); t.IsComplex() {
+			// The operator's row would need the value's full type.
+			return notSupported(g.ast.Pos(), "GROUP BY on a "+t.String()+" value")
+		}
 		g.expr = e
 		g.name = q.agg.internalName()
 	}
@@ -538,6 +542,11 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 			return err
 		}
 		args[i] = e
+	}
+	for i, a := range args {
+		if t := a.Type(); t.IsComplex() {
+			return notSupported(x.Args[i].Pos(), name+" of a "+t.String()+" value")
+		}
 	}
 	call := &aggCall{call: x, name: name}
 	bad := func(sigs string) *Error {

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -10,28 +11,26 @@ import (
 	"github.com/wasmstream/wasmstream/sql2wasm/token"
 )
 
-// joinAnalysis is the analysis of a two-source join. The query becomes
+// joinAnalysis is the analysis of a join of two or more sources. The
+// query becomes
 //
-//	per side: an input stage that outputs the side's columns the query
-//	  reads, as ALIAS_COLUMN, and its join key
-//	  -> sdk.Join in the host
-//	  -> final stage: the WHERE and the SELECT list over both sides'
+//	per source: an input stage that outputs the source's columns the query
+//	  reads, as ALIAS_COLUMN, and its join keys
+//	  -> sdk.Join in the host (chained through Join.Next for each further
+//	     JOIN of an n-way join)
+//	  -> final stage: the WHERE and the SELECT list over every source's
 //	     columns, the joined record's ROWTIME and the join key.
 //
-// The sink's key is the join key, as ksqlDB defines it: named after the
-// first SELECT item that is a join column, or, for a FULL OUTER join or
-// one on two expressions, the synthetic ROWKEY the query must select.
+// The sink's key is the last join's key, as ksqlDB defines it: named after
+// the first SELECT item that is a column equal to it, or, for a FULL OUTER
+// join or one on two expressions, the synthetic ROWKEY the query must
+// select.
 type joinAnalysis struct {
-	join  *ast.Join
-	sides [2]*joinSide
-	typ   string // sdk.Join*
+	sides []*joinSide
+	steps []*joinStep
 	// rowkey is the join scope index of the synthetic ROWKEY, -1 when the
 	// key is a source column.
-	rowkey  int
-	keyType sdk.Type
-	// foreignKey marks a table-table join on a left column that is not the
-	// left's primary key: the result is keyed by the left's primary key.
-	foreignKey bool
+	rowkey int
 }
 
 // joinSide is one source of a join.
@@ -41,19 +40,38 @@ type joinSide struct {
 	alias string
 	scope *Scope // the side's input stage
 	first int    // join scope index of the side's first column
-	// key is the side's operand of the ON equality; keyCol its join scope
-	// index when it is a plain column of the side, else the index of the
-	// hidden column that carries the computed key.
-	key     ast.Expr
-	keyExpr plan.Expr // over the side's scope
-	keyCol  int
-	isCol   bool
-	keyName string // the input stage output holding the join key
 }
 
-// keyFormat is the key format of a join's result: the left source's, or
-// the right's when the left is keyless, or the session default when both
-// are.
+// joinStep is one JOIN of the chain: the sources before right, already
+// joined, with sides[right].
+type joinStep struct {
+	join  *ast.Join
+	right int
+	typ   string // sdk.Join*
+	// keys are the operands of the ON equality: [0] reads one of the
+	// sources already joined, [1] reads sides[right].
+	keys    [2]*joinKey
+	keyType sdk.Type
+	// foreignKey marks a table-table join on a left column that is not the
+	// left's primary key: the result is keyed by the left's primary key.
+	foreignKey bool
+}
+
+// joinKey is one operand of a join condition.
+type joinKey struct {
+	side int
+	ast  ast.Expr
+	expr plan.Expr // over the side's scope
+	// col is the join scope index of the key: the column itself when the
+	// operand is a plain column (isCol), else a hidden column carrying the
+	// value the side's input stage computes.
+	col   int
+	isCol bool
+	name  string // the input stage output holding the key
+}
+
+// keyFormat is the key format of a join's result: the first source's, or
+// the next one's when it is keyless, or the session default when all are.
 func (ja *joinAnalysis) keyFormat(props Properties) string {
 	for _, side := range ja.sides {
 		if f := side.src.KeyFormat; f != sdk.FormatNone && f != "" {
@@ -66,6 +84,9 @@ func (ja *joinAnalysis) keyFormat(props Properties) string {
 	return sdk.FormatKafka
 }
 
+// last returns the last JOIN of the chain, which keys the result.
+func (ja *joinAnalysis) last() *joinStep { return ja.steps[len(ja.steps)-1] }
+
 // joinKeywords prints a join kind as ksqlDB's messages do.
 var joinKeywords = map[ast.JoinKind]string{
 	ast.JoinInner: "[INNER] JOIN",
@@ -74,20 +95,37 @@ var joinKeywords = map[ast.JoinKind]string{
 	ast.JoinFull:  "[FULL] OUTER JOIN",
 }
 
-// analyzeJoin plans `left JOIN right ON a = b`.
+// flattenJoin lists the sources and JOINs of a FROM clause in order: a
+// JOIN b JOIN c is sources a, b, c and JOINs (a, b), (ab, c).
+func flattenJoin(r ast.Relation, refs *[]*ast.SourceRef, joins *[]*ast.Join) *Error {
+	switch x := r.(type) {
+	case *ast.SourceRef:
+		*refs = append(*refs, x)
+	case *ast.Join:
+		if err := flattenJoin(x.Left, refs, joins); err != nil {
+			return err
+		}
+		if x.On == nil {
+			return errorf(x.JoinPos, "A JOIN needs an ON clause.")
+		}
+		*refs = append(*refs, x.Right)
+		*joins = append(*joins, x)
+	default:
+		return notSupported(r.Pos(), "this FROM clause")
+	}
+	return nil
+}
+
+// analyzeJoin plans `a JOIN b ON ... [JOIN c ON ...]...`.
 func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*queryAnalysis, *Error) {
-	if _, ok := j.Left.(*ast.Join); ok {
-		return nil, notSupported(j.JoinPos, "multi-way joins")
+	var refs []*ast.SourceRef
+	var joins []*ast.Join
+	if err := flattenJoin(j, &refs, &joins); err != nil {
+		return nil, err
 	}
-	if j.On == nil {
-		return nil, errorf(j.JoinPos, "A JOIN needs an ON clause.")
-	}
-	lref, ok := j.Left.(*ast.SourceRef)
-	if !ok {
-		return nil, notSupported(j.Left.Pos(), "this FROM clause")
-	}
-	ja := &joinAnalysis{join: j, rowkey: -1}
-	for i, ref := range []*ast.SourceRef{lref, j.Right} {
+	ja := &joinAnalysis{rowkey: -1}
+	names, aliases := map[string]bool{}, map[string]bool{}
+	for _, ref := range refs {
 		src := a.cat.get(ref.Name.Name)
 		if src == nil {
 			return nil, errorf(ref.Name.Pos(), "Source `%s` does not exist.", ref.Name.Name)
@@ -96,17 +134,22 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 		if ref.Alias != nil {
 			alias = ref.Alias.Name
 		}
-		ja.sides[i] = &joinSide{ref: ref, src: src, alias: alias, scope: newScope(src, alias)}
+		if names[src.Name] {
+			if len(refs) == 2 {
+				return nil, errorf(ref.Pos(), "Can not join '%s' to '%s': self joins are not yet supported.", src.Name, src.Name)
+			}
+			return nil, errorf(ref.Pos(), "N-way joins do not support multiple occurrences of the same source. Source: '%s'", src.Name)
+		}
+		if aliases[alias] {
+			return nil, errorf(ref.Pos(), "Can not join two sources with the same alias: %s.", alias)
+		}
+		names[src.Name], aliases[alias] = true, true
+		ja.sides = append(ja.sides, &joinSide{ref: ref, src: src, alias: alias, scope: newScope(src, alias)})
 	}
-	l, r := ja.sides[0], ja.sides[1]
-	if l.src.Name == r.src.Name {
-		return nil, errorf(r.ref.Pos(), "Can not join '%s' to '%s': self joins are not yet supported.", l.src.Name, r.src.Name)
-	}
-	if l.alias == r.alias {
-		return nil, errorf(r.ref.Pos(), "Can not join two sources with the same alias: %s.", l.alias)
-	}
-	if err := windowedJoin(l, r); err != nil {
-		return nil, err
+	for _, side := range ja.sides[1:] {
+		if err := windowedJoin(ja.sides[0], side); err != nil {
+			return nil, err
+		}
 	}
 	aggregated := sel.GroupBy != nil || sel.Window != nil || sel.Having != nil
 	for _, it := range sel.Items {
@@ -133,24 +176,18 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 		return nil, errorf(sel.EmitPos, "EMIT FINAL is only supported for windowed aggregations.")
 	}
 
-	q := &queryAnalysis{a: a, sel: sel, src: l.src, sinkName: sinkName, join: ja}
-	q.sources = []*sdk.Source{l.src, r.src}
+	q := &queryAnalysis{a: a, sel: sel, src: ja.sides[0].src, sinkName: sinkName, join: ja}
+	for _, side := range ja.sides {
+		q.sources = append(q.sources, side.src)
+	}
 	q.scope = ja.scope()
-	if err := q.joinCondition(); err != nil {
-		return nil, err
-	}
-	if err := q.joinKinds(); err != nil {
-		return nil, err
-	}
-	for i, side := range ja.sides {
-		if !side.isCol {
-			// The final stage reads a computed key through a hidden column.
-			side.keyName = fmt.Sprintf("%s_KSQL_JOIN_KEY", side.alias)
-			q.scope.cols = append(q.scope.cols, scopeColumn{source: i, col: sdk.Column{Type: side.keyExpr.Type()},
-				qualifiedOnly: true, input: side.keyName})
-			q.scope.used = append(q.scope.used, false)
-			side.keyCol = len(q.scope.cols) - 1
+	q.resultKind = ja.sides[0].src.Kind
+	for i, jj := range joins {
+		st, err := q.joinStep(i, jj)
+		if err != nil {
+			return nil, err
 		}
+		ja.steps = append(ja.steps, st)
 	}
 	seen := map[string]bool{}
 	for _, c := range q.scope.cols {
@@ -164,7 +201,7 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 		}
 		seen[c.input] = true
 	}
-	if !ja.foreignKey && (ja.typ == sdk.JoinFull || (!l.isCol && !r.isCol)) {
+	if last := ja.last(); !last.foreignKey && (last.typ == sdk.JoinFull || len(q.keyCandidates()) == 0) {
 		ja.rowkey = ja.addRowkey(q.scope)
 	}
 	if err := q.resolveNames(); err != nil {
@@ -217,7 +254,7 @@ func (ja *joinAnalysis) scope() *Scope {
 		}
 	}
 	s.sources = append(s.sources, scopeSource{src: &sdk.Source{}, alias: ""})
-	s.cols = append(s.cols, scopeColumn{source: 2, col: sdk.Column{Name: "ROWTIME", Type: sdk.TypeBigInt}, pseudo: true})
+	s.cols = append(s.cols, scopeColumn{source: len(ja.sides), col: sdk.Column{Name: "ROWTIME", Type: sdk.TypeBigInt}, pseudo: true})
 	s.used = make([]bool, len(s.cols))
 	return s
 }
@@ -235,23 +272,29 @@ func (ja *joinAnalysis) addRowkey(s *Scope) int {
 	for n := 1; taken[name]; n++ {
 		name = fmt.Sprintf("ROWKEY_%d", n)
 	}
-	s.cols = append(s.cols, scopeColumn{source: 2, col: sdk.Column{Name: name, Type: ja.keyType}})
+	s.cols = append(s.cols, scopeColumn{source: len(ja.sides), col: sdk.Column{Name: name, Type: ja.last().keyType}})
 	s.used = append(s.used, false)
 	return len(s.cols) - 1
 }
 
-// joinCondition checks ON: one equality whose sides each read exactly
-// one of the two sources, with keys of one type.
-func (q *queryAnalysis) joinCondition() *Error {
+// joinStep checks the i-th JOIN: its ON is one equality whose operands
+// each read exactly one source, one of them the source this JOIN adds and
+// the other one joined before, with keys of one type; and the kinds of
+// what it joins allow the join type.
+func (q *queryAnalysis) joinStep(i int, j *ast.Join) (*joinStep, *Error) {
 	ja := q.join
-	on := unparen(ja.join.On)
+	n := len(ja.sides)
+	st := &joinStep{join: j, right: i + 1}
+	st.typ = map[ast.JoinKind]string{ast.JoinInner: sdk.JoinInner, ast.JoinLeft: sdk.JoinLeft,
+		ast.JoinRight: sdk.JoinRight, ast.JoinFull: sdk.JoinFull}[j.Kind]
+	on := unparen(j.On)
 	onText := formatExpr(on, nil)
 	b, ok := on.(*ast.Binary)
 	if !ok || b.Op != ast.OpEq {
 		if ok && b.Op == ast.OpAnd {
-			return errorf(on.Pos(), "Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", onText)
+			return nil, errorf(on.Pos(), "Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", onText)
 		}
-		return errorf(on.Pos(), "Unsupported join expression: %s. Joins require one equality between a column or expression of each source.", onText)
+		return nil, errorf(on.Pos(), "Unsupported join expression: %s. Joins require one equality between a column or expression of each source.", onText)
 	}
 	var badQualifier *Error
 	walkColumnRefs(on, func(ref *ast.ColumnRef) {
@@ -260,7 +303,7 @@ func (q *queryAnalysis) joinCondition() *Error {
 		}
 	})
 	if badQualifier != nil {
-		return badQualifier
+		return nil, badQualifier
 	}
 	var sidesOf [2]int
 	for k, operand := range []ast.Expr{b.X, b.Y} {
@@ -272,14 +315,12 @@ func (q *queryAnalysis) joinCondition() *Error {
 			}
 			i, r, cands := q.scope.lookup(ref)
 			switch r {
-			case unknownSource:
-				err = errorf(ref.Pos(), "'%s' is not a valid stream/table name or alias.", ref.Qualifier.Name)
 			case unknownColumn:
 				err = errorf(ref.Pos(), "JOIN ON column '%s' cannot be resolved.", refText(ref))
 			case ambiguousColumn:
-				err = errorf(ref.Pos(), "Column '%s' is ambiguous. Could be %s.", ref.Name.Name, strings.Join(cands, " or "))
+				err = errorf(ref.Pos(), "Column '%s' is ambiguous. Could be %s.", ref.Name.Name, joinOr(cands))
 			default:
-				if src := q.scope.cols[i].source; src < 2 {
+				if src := q.scope.cols[i].source; src < n {
 					seen[src] = true
 				} else {
 					err = errorf(ref.Pos(), "Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.",
@@ -288,10 +329,10 @@ func (q *queryAnalysis) joinCondition() *Error {
 			}
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(seen) != 1 {
-			return errorf(operand.Pos(), "Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.",
+			return nil, errorf(operand.Pos(), "Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.",
 				formatExpr(operand, nil), onText)
 		}
 		for s := range seen {
@@ -300,36 +341,76 @@ func (q *queryAnalysis) joinCondition() *Error {
 	}
 	if sidesOf[0] == sidesOf[1] {
 		name := ja.sides[sidesOf[0]].alias
-		return errorf(on.Pos(), "Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", name, name)
+		return nil, errorf(on.Pos(), "Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", name, name)
 	}
-	ja.sides[sidesOf[0]].key = b.X
-	ja.sides[sidesOf[1]].key = b.Y
-	for i, side := range ja.sides {
+	right := st.right
+	switch {
+	case sidesOf[1] == right && sidesOf[0] < right:
+		st.keys = [2]*joinKey{{side: sidesOf[0], ast: b.X}, {side: right, ast: b.Y}}
+	case sidesOf[0] == right && sidesOf[1] < right:
+		st.keys = [2]*joinKey{{side: sidesOf[1], ast: b.Y}, {side: right, ast: b.X}}
+	default:
+		return nil, errorf(on.Pos(), "A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
+			ja.sides[right].alias, ja.sides[sidesOf[1]].alias, ja.sides[sidesOf[0]].alias)
+	}
+	for _, key := range st.keys {
+		side := ja.sides[key.side]
 		c := &exprChecker{scope: side.scope, clause: "JOIN ON", props: q.a.props}
-		e, err := c.check(side.key)
+		e, err := c.check(key.ast)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if isNull(e) {
-			return errorf(side.key.Pos(), "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+			return nil, errorf(key.ast.Pos(), "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 		}
-		side.keyExpr = e
-		side.keyCol = -1
-		if ref, ok := unparen(side.key).(*ast.ColumnRef); ok {
+		key.expr = e
+		if ref, ok := unparen(key.ast).(*ast.ColumnRef); ok {
 			// A side's pseudo-column (a.ROWOFFSET) is a join column too.
-			if k, r, _ := q.scope.lookup(ref); r == resolved && q.scope.cols[k].source == i {
-				side.keyCol, side.isCol = k, true
+			if k, r, _ := q.scope.lookup(ref); r == resolved && q.scope.cols[k].source == key.side {
+				key.col, key.isCol = k, true
+				key.name = q.scope.cols[k].input
 			}
 		}
 	}
-	l, r := ja.sides[0], ja.sides[1]
-	if l.keyExpr.Type() != r.keyExpr.Type() {
-		x, y := ja.sides[sidesOf[0]], ja.sides[sidesOf[1]]
-		return errorf(on.Pos(), "Invalid join condition: types don't match. Got %s{%s} = %s{%s}.",
-			q.plainCanonical(x.key), typeName(x.keyExpr.Type()), q.plainCanonical(y.key), typeName(y.keyExpr.Type()))
+	if st.keys[0].expr.Type() != st.keys[1].expr.Type() {
+		x, y := st.keys[0], st.keys[1]
+		if x.ast != b.X {
+			x, y = y, x
+		}
+		return nil, errorf(on.Pos(), "Invalid join condition: types don't match. Got %s{%s} = %s{%s}.",
+			q.plainCanonical(x.ast), typeName(x.expr.Type()), q.plainCanonical(y.ast), typeName(y.expr.Type()))
 	}
-	ja.keyType = l.keyExpr.Type()
-	return nil
+	st.keyType = st.keys[0].expr.Type()
+	if st.keyType.IsComplex() {
+		return nil, notSupported(on.Pos(), "joins on a "+st.keyType.String()+" key")
+	}
+	if err := q.joinKinds(st, q.plainCanonical(b.X)+" = "+q.plainCanonical(b.Y)); err != nil {
+		return nil, err
+	}
+	for k, key := range st.keys {
+		if key.isCol {
+			continue
+		}
+		// The final stage reads a computed key through a hidden column.
+		side := ja.sides[key.side]
+		key.name = side.alias + "_KSQL_JOIN_KEY"
+		if i > 0 {
+			key.name = fmt.Sprintf("%s_KSQL_JOIN_KEY_%d_%d", side.alias, i, k)
+		}
+		q.scope.cols = append(q.scope.cols, scopeColumn{source: key.side, col: sdk.Column{Type: key.expr.Type()},
+			qualifiedOnly: true, input: key.name})
+		q.scope.used = append(q.scope.used, false)
+		key.col = len(q.scope.cols) - 1
+	}
+	return st, nil
+}
+
+// joinOr lists names as "A or B", "A, B or C".
+func joinOr(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // plainCanonical is canonical without back-quotes, as ksqlDB prints join
@@ -338,14 +419,14 @@ func (q *queryAnalysis) plainCanonical(e ast.Expr) string {
 	return strings.ReplaceAll(q.canonical(e), "`", "")
 }
 
-// isPrimaryKey reports whether the side joins on its table's only
-// primary key column.
-func (side *joinSide) isPrimaryKey(s *Scope) bool {
-	if !side.isCol || !s.cols[side.keyCol].col.Key {
+// isPrimaryKey reports whether the key is its table's only primary key
+// column.
+func (q *queryAnalysis) isPrimaryKey(k *joinKey) bool {
+	if !k.isCol || !q.scope.cols[k.col].col.Key {
 		return false
 	}
 	n := 0
-	for _, c := range side.src.Columns {
+	for _, c := range q.join.sides[k.side].src.Columns {
 		if c.Key {
 			n++
 		}
@@ -353,29 +434,28 @@ func (side *joinSide) isPrimaryKey(s *Scope) bool {
 	return n == 1
 }
 
-// joinKinds applies ksqlDB's rules for the kinds of the two sources and
-// the join type.
-func (q *queryAnalysis) joinKinds() *Error {
+// joinKinds applies ksqlDB's rules for the kinds of what a JOIN joins
+// (the result so far, in q.resultKind, and the source it adds) and its
+// join type, and sets the kind of its result.
+func (q *queryAnalysis) joinKinds(st *joinStep, onText string) *Error {
 	ja := q.join
-	j := ja.join
-	l, r := ja.sides[0], ja.sides[1]
-	got := fmt.Sprintf("%s %s %s", l.src.Name, joinKeywords[j.Kind], r.src.Name)
-	on := unparen(j.On).(*ast.Binary)
-	onText := q.plainCanonical(on.X) + " = " + q.plainCanonical(on.Y)
-	ja.typ = map[ast.JoinKind]string{ast.JoinInner: sdk.JoinInner, ast.JoinLeft: sdk.JoinLeft,
-		ast.JoinRight: sdk.JoinRight, ast.JoinFull: sdk.JoinFull}[j.Kind]
+	j := st.join
+	left, right := q.resultKind, ja.sides[st.right].src.Kind
+	leftName := ja.sides[st.keys[0].side].src.Name
+	if st.right == 1 {
+		leftName = ja.sides[0].src.Name
+	}
+	got := fmt.Sprintf("%s %s %s", leftName, joinKeywords[j.Kind], ja.sides[st.right].src.Name)
 	switch {
-	case l.src.Kind == sdk.Stream && r.src.Kind == sdk.Stream:
-		q.resultKind = sdk.Stream
+	case left == sdk.Stream && right == sdk.Stream:
 		if j.Within == nil {
 			return errorf(j.JoinPos, "Stream-Stream joins must have a WITHIN clause specified. None was provided. "+
 				"To learn about how to specify a WITHIN clause with a stream-stream join, please visit: "+
 				"https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
-	case l.src.Kind == sdk.Table && r.src.Kind == sdk.Stream:
+	case left == sdk.Table && right == sdk.Stream:
 		return errorf(j.JoinPos, "Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s.", got)
-	case l.src.Kind == sdk.Stream:
-		q.resultKind = sdk.Stream
+	case left == sdk.Stream:
 		if j.Within != nil {
 			return errorf(j.Within.Pos(), "A window definition was provided for a Stream-Table join. These joins are not windowed. "+
 				"Please drop the window definition (ie. the WITHIN clause) and try to submit your query again.")
@@ -386,7 +466,7 @@ func (q *queryAnalysis) joinKinds() *Error {
 		case ast.JoinRight:
 			return errorf(j.JoinPos, "Invalid join type: right-outer join not supported for stream-table join. Got %s.", got)
 		}
-		if !r.isPrimaryKey(q.scope) {
+		if !q.isPrimaryKey(st.keys[1]) {
 			return errorf(j.On.Pos(), "Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", onText)
 		}
 	default:
@@ -395,18 +475,23 @@ func (q *queryAnalysis) joinKinds() *Error {
 			return errorf(j.Within.Pos(), "A window definition was provided for a Table-Table join. These joins are not windowed. "+
 				"Please drop the window definition (ie. the WITHIN clause) and try to submit your query again.")
 		}
-		if !r.isPrimaryKey(q.scope) {
+		if !q.isPrimaryKey(st.keys[1]) {
 			return errorf(j.On.Pos(), "Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", onText)
 		}
-		if !l.isPrimaryKey(q.scope) {
-			switch j.Kind {
-			case ast.JoinRight:
+		if !q.isPrimaryKey(st.keys[0]) {
+			switch {
+			case j.Kind == ast.JoinRight:
 				return errorf(j.JoinPos, "RIGHT OUTER JOIN on a foreign key is not supported")
-			case ast.JoinFull:
+			case j.Kind == ast.JoinFull:
 				return errorf(j.JoinPos, "FULL OUTER JOIN on a foreign key is not supported")
+			case st.right > 1 || len(ja.sides) > 2:
+				return notSupported(j.On.Pos(), "foreign-key joins in a multi-way join")
 			}
-			ja.foreignKey = true
+			st.foreignKey = true
 		}
+	}
+	if left == sdk.Stream || right == sdk.Stream {
+		q.resultKind = sdk.Stream
 	}
 	return nil
 }
@@ -434,20 +519,55 @@ func (q *queryAnalysis) joinWhere() *Error {
 	return nil
 }
 
-// joinKeyValue returns the value of the join key in the joined row: the
-// left key, the right key, or for a FULL OUTER join whichever side is
-// there.
+// joinKeyValue returns the value of the last join's key in the joined
+// row: its left key, its right key, or for a FULL OUTER join whichever
+// side is there.
 func (q *queryAnalysis) joinKeyValue(at ast.Node) plan.Expr {
-	ja := q.join
-	switch ja.typ {
+	st := q.join.last()
+	switch st.typ {
 	case sdk.JoinInner, sdk.JoinLeft:
-		return q.scope.use(ja.sides[0].keyCol, at)
+		return q.scope.use(st.keys[0].col, at)
 	case sdk.JoinRight:
-		return q.scope.use(ja.sides[1].keyCol, at)
+		return q.scope.use(st.keys[1].col, at)
 	}
-	l := q.scope.use(ja.sides[0].keyCol, at)
-	r := q.scope.use(ja.sides[1].keyCol, at)
-	return &plan.Call{At: at.Pos(), Fn: plan.FnCoalesce, Args: []plan.Expr{l, r}, T: ja.keyType}
+	l := q.scope.use(st.keys[0].col, at)
+	r := q.scope.use(st.keys[1].col, at)
+	return &plan.Call{At: at.Pos(), Fn: plan.FnCoalesce, Args: []plan.Expr{l, r}, T: st.keyType}
+}
+
+// keyCandidates returns the join scope indexes of the columns that can
+// name the result's key, in source order: the columns among the last
+// join's keys and the keys earlier joins (not FULL OUTER) equated with
+// them, expressions included (a.x = ABS(b.y) JOIN c ON ABS(b.y) = c.z
+// makes a.x a candidate).
+func (q *queryAnalysis) keyCandidates() []int {
+	ja := q.join
+	in := map[string]bool{}
+	for _, k := range ja.last().keys {
+		in[q.canonical(k.ast)] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range ja.steps[:len(ja.steps)-1] {
+			l, r := q.canonical(st.keys[0].ast), q.canonical(st.keys[1].ast)
+			if st.typ == sdk.JoinFull || in[l] == in[r] {
+				continue
+			}
+			in[l], in[r], changed = true, true, true
+		}
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, st := range ja.steps {
+		for _, k := range st.keys {
+			if k.isCol && in[q.canonical(k.ast)] && !seen[k.col] {
+				seen[k.col] = true
+				out = append(out, k.col)
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
 }
 
 // finalJoinChecker returns a checker over the joined row; the synthetic
@@ -469,18 +589,24 @@ func (q *queryAnalysis) finalJoinChecker(clause string) *exprChecker {
 	return c
 }
 
-// inBoth reports whether both sources have a column of this name.
-func (ja *joinAnalysis) inBoth(name string) bool {
-	for _, side := range ja.sides {
-		found := false
-		for _, c := range side.src.Columns {
-			found = found || c.Name == name
-		}
-		if !found {
-			return false
+// inMany reports whether more than one source has a column of this name
+// (every source has the pseudo-columns).
+func (ja *joinAnalysis) inMany(name string) bool {
+	for _, c := range pseudoColumns {
+		if c.Name == name {
+			return true
 		}
 	}
-	return true
+	n := 0
+	for _, side := range ja.sides {
+		for _, c := range side.src.Columns {
+			if c.Name == name {
+				n++
+				break
+			}
+		}
+	}
+	return n > 1
 }
 
 // joinItem is one item of a join's projection, `*` expanded.
@@ -553,8 +679,9 @@ func (q *queryAnalysis) joinProjection() *Error {
 				ref := &ast.ColumnRef{Name: &ast.Ident{NamePos: pos, Name: s.cols[ja.rowkey].col.Name}}
 				items = append(items, joinItem{name: s.cols[ja.rowkey].col.Name, pos: pos, ast: ref, col: ja.rowkey})
 			}
-			sideCols(0, pos)
-			sideCols(1, pos)
+			for i := range ja.sides {
+				sideCols(i, pos)
+			}
 			continue
 		}
 		ji := joinItem{pos: it.Pos(), ast: it.Expr, col: -1}
@@ -567,9 +694,9 @@ func (q *queryAnalysis) joinProjection() *Error {
 		switch {
 		case it.Alias != nil:
 			ji.name = it.Alias.Name
-		case isRef && ref.Qualifier != nil && ja.inBoth(ref.Name.Name):
-			// A column name both sources have is prefixed with the alias
-			// that chose it; a name only one has stays as it is.
+		case isRef && ref.Qualifier != nil && ja.inMany(ref.Name.Name):
+			// A column name several sources have is prefixed with the
+			// alias that chose it; a name only one has stays as it is.
 			ji.name = ref.Qualifier.Name + "_" + ref.Name.Name
 		case isRef:
 			ji.name = ref.Name.Name
@@ -596,24 +723,15 @@ func (q *queryAnalysis) joinProjection() *Error {
 	if q.sel.PartitionBy != nil {
 		return q.joinPartitionBy(items)
 	}
-	if ja.foreignKey {
+	if ja.last().foreignKey {
 		return q.foreignKeyProjection(items)
 	}
 
 	// The key: the first item that is a join column (or the synthetic
 	// ROWKEY).
-	var cands []int
-	if ja.rowkey >= 0 {
-		cands = []int{ja.rowkey}
-	} else {
-		on := unparen(ja.join.On).(*ast.Binary)
-		for _, operand := range []ast.Expr{on.X, on.Y} {
-			for _, side := range ja.sides {
-				if side.key == operand && side.isCol {
-					cands = append(cands, side.keyCol)
-				}
-			}
-		}
+	cands := []int{ja.rowkey}
+	if ja.rowkey < 0 {
+		cands = q.keyCandidates()
 	}
 	keyAt := -1
 	for i, it := range items {
@@ -638,7 +756,7 @@ func (q *queryAnalysis) joinProjection() *Error {
 		}
 		msg := fmt.Sprintf("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\n"+
 			"The query used to build `%s` must include the join %s %s in its projection (eg, SELECT %s...).",
-			q.sinkName, what, strings.Join(texts, " or "), texts[0])
+			q.sinkName, what, joinOr(texts), texts[0])
 		if ja.rowkey >= 0 {
 			msg += fmt.Sprintf("\n%s was added as a synthetic key column because the join criteria did not match any source column. "+
 				"This expression must be included in the projection and may be aliased.", texts[0])
@@ -761,39 +879,57 @@ func (q *queryAnalysis) joinPartitionBy(items []joinItem) *Error {
 }
 
 // buildJoinInputs assembles each side's input stage from the columns the
-// final stage reads, and the operator.
+// final stage reads and the join keys it holds, and the operator: one
+// sdk.Join per JOIN, chained through Next.
 func (q *queryAnalysis) buildJoinInputs() {
 	ja := q.join
 	s := q.scope
-	for _, side := range ja.sides {
+	keyCol := map[int]bool{}
+	computed := make([][]plan.Output, len(ja.sides))
+	for _, st := range ja.steps {
+		for _, k := range st.keys {
+			if k.isCol {
+				keyCol[k.col] = true
+			} else {
+				computed[k.side] = append(computed[k.side], plan.Output{Name: k.name, Expr: k.expr})
+			}
+		}
+	}
+	for i, side := range ja.sides {
 		var outs []plan.Output
 		for k := range side.scope.cols {
-			if j := side.first + k; s.used[j] || j == side.keyCol {
+			if j := side.first + k; s.used[j] || keyCol[j] {
 				outs = append(outs, plan.Output{Name: s.cols[j].input, Expr: side.scope.use(k, nil)})
 			}
 		}
-		if side.isCol {
-			side.keyName = s.cols[side.keyCol].input
-		} else {
-			outs = append(outs, plan.Output{Name: side.keyName, Expr: side.keyExpr})
-		}
+		outs = append(outs, computed[i]...)
 		q.inputStages = append(q.inputStages, &plan.Stage{Inputs: side.scope.finish(), Outputs: outs})
 	}
-	op := &sdk.Join{Type: ja.typ, Left: 0, Right: 1, LeftKey: ja.sides[0].keyName, RightKey: ja.sides[1].keyName,
-		ForeignKey: ja.foreignKey}
-	if w := ja.join.Within; w != nil {
-		ms := func(d *ast.Duration) int64 {
-			if d == nil {
-				return -1
-			}
-			u, _ := durationUnit(d.Unit)
-			return d.Value * u.Milliseconds()
+	ms := func(d *ast.Duration) int64 {
+		if d == nil {
+			return -1
 		}
-		op.Within = &sdk.JoinWindow{BeforeMs: ms(w.Before), AfterMs: ms(w.After), GraceMs: ms(w.Grace)}
-		if w.After == nil {
-			op.Within.AfterMs = op.Within.BeforeMs
-		}
+		u, _ := durationUnit(d.Unit)
+		return d.Value * u.Milliseconds()
 	}
-	q.operator = &sdk.Operator{Join: op}
+	var first, prev *sdk.Join
+	for i, st := range ja.steps {
+		op := &sdk.Join{Type: st.typ, Left: -1, Right: st.right, LeftKey: st.keys[0].name, RightKey: st.keys[1].name,
+			ForeignKey: st.foreignKey}
+		if w := st.join.Within; w != nil {
+			op.Within = &sdk.JoinWindow{BeforeMs: ms(w.Before), AfterMs: ms(w.After), GraceMs: ms(w.Grace)}
+			if w.After == nil {
+				op.Within.AfterMs = op.Within.BeforeMs
+			}
+		}
+		if i == 0 {
+			op.Left = 0
+			first = op
+		} else {
+			prev.Next = op
+		}
+		prev = op
+	}
+	q.operator = &sdk.Operator{Join: first}
 	q.finalScope = s
 }

@@ -71,8 +71,12 @@ func FormatOperator(op *sdk.Operator) string {
 		}
 		b.WriteString("\n")
 	}
-	if j := op.Join; j != nil {
-		fmt.Fprintf(&b, "join %s input%d.%s = input%d.%s", j.Type, j.Left, j.LeftKey, j.Right, j.RightKey)
+	for j := op.Join; j != nil; j = j.Next {
+		left := "result"
+		if j.Left >= 0 {
+			left = fmt.Sprintf("input%d", j.Left)
+		}
+		fmt.Fprintf(&b, "join %s %s.%s = input%d.%s", j.Type, left, j.LeftKey, j.Right, j.RightKey)
 		if j.ForeignKey {
 			b.WriteString(" foreign-key")
 		}

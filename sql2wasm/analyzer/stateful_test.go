@@ -300,6 +300,34 @@ stage_2($0 T_ID INTEGER, $1 T_NAME STRING, $2 U_F INTEGER)
   NAME STRING = $1
 `,
 		},
+		{
+			name: "three-way join: stream-table-table chained through Join.Next; keys equated by an earlier join name the key",
+			sql: joinStreams + "CREATE TABLE T2 (ID INT PRIMARY KEY, V BIGINT) WITH (kafka_topic='t2', format='JSON');\n" +
+				"CREATE TABLE T3 (ID INT PRIMARY KEY, W BIGINT) WITH (kafka_topic='t3', format='JSON');\n" +
+				"CREATE STREAM O AS SELECT T2.ID, L.B, V, W FROM L LEFT JOIN T2 ON L.A = T2.ID JOIN T3 ON T2.ID = T3.ID;",
+			want: `query CSAS_O_0 (CSAS)
+source L STREAM topic=l key=JSON value=JSON [A INTEGER KEY, B INTEGER, C INTEGER]
+source T2 TABLE topic=t2 key=JSON value=JSON [ID INTEGER PRIMARY KEY, V BIGINT]
+source T3 TABLE topic=t3 key=JSON value=JSON [ID INTEGER PRIMARY KEY, W BIGINT]
+sink O STREAM topic=O key=JSON value=JSON [T2_ID INTEGER KEY, B INTEGER, V BIGINT, W BIGINT]
+stage_0($0 A INTEGER KEY, $1 B INTEGER)
+  L_A INTEGER = $0
+  L_B INTEGER = $1
+stage_1($0 ID INTEGER KEY, $1 V BIGINT)
+  T2_ID INTEGER = $0
+  T2_V BIGINT = $1
+stage_2($0 ID INTEGER KEY, $1 W BIGINT)
+  T3_ID INTEGER = $0
+  T3_W BIGINT = $1
+join LEFT input0.L_A = input1.T2_ID
+join INNER result.T2_ID = input2.T3_ID
+stage_3($0 L_B INTEGER, $1 T2_ID INTEGER, $2 T2_V BIGINT, $3 T3_W BIGINT)
+  T2_ID INTEGER KEY = $1
+  B INTEGER = $0
+  V BIGINT = $2
+  W BIGINT = $3
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -388,8 +416,13 @@ func TestStatefulErrors(t *testing.T) {
 		{joinStreams + "CREATE STREAM O AS SELECT L.A, COUNT(*) FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A GROUP BY L.A;", "3:48",
 			"not supported yet: aggregation over a join"},
 		{joinStreams + "CREATE STREAM R2 (A INT KEY) WITH (kafka_topic='r2', format='JSON');\n" +
-			"CREATE STREAM O AS SELECT * FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A JOIN R2 WITHIN 1 SECOND ON L.A = R2.A;", "4:72",
-			"not supported yet: multi-way joins"},
+			"CREATE STREAM O AS SELECT L.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A JOIN R2 WITHIN 1 SECOND ON L.A = R2.A;", "4:20",
+			"must include the join expressions L.A, R.A or R2.A in its projection (eg, SELECT L.A...)."},
+		{joinStreams + "CREATE STREAM R2 (A INT KEY) WITH (kafka_topic='r2', format='JSON');\n" +
+			"CREATE STREAM O AS SELECT L.A, R.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A JOIN R2 WITHIN 1 SECOND ON L.A = R.A;", "4:106",
+			"A join criteria is expected to reference the source (`R2`) in the FROM clause, instead the right source references `R` and the left source references `L`"},
+		{joinStreams + "CREATE STREAM O AS SELECT L.A, R.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A JOIN R WITHIN 1 SECOND ON L.A = R.A;", "3:84",
+			"N-way joins do not support multiple occurrences of the same source. Source: 'R'"},
 		{"CREATE STREAM S (ID INT KEY, A_B INT) WITH (kafka_topic='s', value_format='JSON');\n" +
 			"CREATE STREAM S_A (B INT KEY) WITH (kafka_topic='sa', value_format='JSON');\n" +
 			"CREATE STREAM O AS SELECT * FROM S JOIN S_A WITHIN 1 SECOND ON S.ID = S_A.B;", "3:36",
