@@ -55,6 +55,9 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrParseDouble:  parseDouble,
 	sdk.IntrParseBool:    parseBool,
 	sdk.IntrCheckCancel:  checkCancel,
+	sdk.IntrCxField:      cxField,
+	sdk.IntrCxIndex:      cxIndex,
+	sdk.IntrCxLookup:     cxLookup,
 }
 
 func valueTypes(ts []sdk.ValType) []api.ValueType {

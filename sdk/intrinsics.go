@@ -53,6 +53,9 @@ const (
 	IntrParseDouble  = "parse_double"
 	IntrParseBool    = "parse_bool"
 	IntrCheckCancel  = "check_cancel"
+	IntrCxField      = "cx_field"
+	IntrCxIndex      = "cx_index"
+	IntrCxLookup     = "cx_lookup"
 )
 
 // Intrinsics is the complete list of intrinsic functions of this ABI version,
@@ -91,6 +94,12 @@ var Intrinsics = []Intrinsic{
 		"(ptr, len) -> i32: 1 if the trimmed text is a non-empty prefix of true or yes (case-insensitive: t, tr, y, YES...), 0 otherwise, as ksqlDB's CAST(x AS BOOLEAN)"},
 	{IntrCheckCancel, []ValType{I32}, []ValType{I32},
 		"(base) -> i32: 1 if the stage must stop (its HdrCancel flag is raised) and return StatusCancelled; called every CancelCheckRows rows, it also lets the Go runtime stop the world for garbage collection (see HdrCancel)"},
+	{IntrCxField, []ValType{I32, I32, I32}, []ValType{I64},
+		"(ptr, len, i) -> slice: the encoding of field i (0-based) of the STRUCT value (a slice of the argument); length 0 if there is no such field or the value is malformed"},
+	{IntrCxIndex, []ValType{I32, I32, I32}, []ValType{I64},
+		"(ptr, len, i) -> slice: the encoding of element i of the ARRAY value, 1-based, negative from the end (-1 is the last); length 0 when out of range (ksqlDB's NULL)"},
+	{IntrCxLookup, []ValType{I32, I32, I32, I32}, []ValType{I64},
+		"(ptr, len, keyPtr, keyLen) -> slice: the encoding of the value of the MAP value's entry whose STRING key is the given text; length 0 if there is none"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

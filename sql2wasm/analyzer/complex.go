@@ -14,3 +14,52 @@ func (c *exprChecker) castComplex(x *ast.Cast, v plan.Expr, to *sdk.TypeDesc) (p
 	}
 	return nil, notSupported(x.Pos(), "CAST from "+from.String()+" to "+to.String())
 }
+
+// deref types s->f: field f of a STRUCT, matched by its exact name (the
+// parser upper-cases an unquoted one, as the field's declaration was).
+func (c *exprChecker) deref(x *ast.Deref) (plan.Expr, *Error) {
+	v, err := c.check(x.X)
+	if err != nil {
+		return nil, err
+	}
+	d := plan.DescOf(v)
+	if d.Type != sdk.TypeStruct {
+		return nil, errorf(x.Arrow, "Expected STRUCT type, got: %s", typeName(v.Type()))
+	}
+	for i, f := range d.Fields {
+		if f.Name == x.Field.Name {
+			return &plan.Element{At: x.Arrow, X: v, Kind: plan.ElemField, Field: i, D: f.Type}, nil
+		}
+	}
+	return nil, errorf(x.Field.Pos(), "Could not find field '%s' in '%s'.", x.Field.Name, formatExpr(x.X, nil))
+}
+
+// subscript types a[i] (an ARRAY element, i an INT) and m[k] (a MAP value,
+// k a STRING).
+func (c *exprChecker) subscript(x *ast.Subscript) (plan.Expr, *Error) {
+	v, err := c.check(x.X)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := c.check(x.Index)
+	if err != nil {
+		return nil, err
+	}
+	d := plan.DescOf(v)
+	switch d.Type {
+	case sdk.TypeArray:
+		if idx.Type() != sdk.TypeInt && !isNull(idx) {
+			return nil, errorf(x.Index.Pos(), "Array index must be INTEGER, got: %s", typeName(idx.Type()))
+		}
+		return &plan.Element{At: x.Lbrack, X: v, Kind: plan.ElemIndex, Index: idx, D: d.Elem}, nil
+	case sdk.TypeMap:
+		if d.Key.Type != sdk.TypeString {
+			return nil, notSupported(x.Lbrack, "subscripts of maps with "+d.Key.String()+" keys")
+		}
+		if idx.Type() != sdk.TypeString && !isNull(idx) {
+			return nil, errorf(x.Index.Pos(), "Map key must be %s, got: %s", d.Key, typeName(idx.Type()))
+		}
+		return &plan.Element{At: x.Lbrack, X: v, Kind: plan.ElemKey, Index: idx, D: d.Elem}, nil
+	}
+	return nil, errorf(x.Lbrack, "Subscript expected either ARRAY or MAP, got: %s", typeName(v.Type()))
+}

@@ -134,6 +134,8 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		return nil
 	case *plan.IsNull:
 		return sub(e.X)
+	case *plan.Element:
+		return checkElement(e, sub, bad)
 	case *plan.Convert:
 		if err := sub(e.X); err != nil {
 			return err

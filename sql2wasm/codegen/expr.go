@@ -187,6 +187,8 @@ func (c *fn) value(e plan.Expr, nullL label) {
 		c.like(e, nullL)
 	case *plan.Call:
 		c.call(e, nullL)
+	case *plan.Element:
+		c.element(e, nullL)
 	}
 }
 

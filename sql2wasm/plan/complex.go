@@ -1,0 +1,38 @@
+package plan
+
+import (
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/token"
+)
+
+// ElemKind says which part of a complex value an Element reads.
+type ElemKind int
+
+// The kinds of Element.
+const (
+	ElemField ElemKind = iota + 1 // STRUCT field number Field (0-based)
+	ElemIndex                     // ARRAY element at Index (INT, 1-based, negative from the end)
+	ElemKey                       // MAP value for the key Index (STRING)
+)
+
+// Element reads a part of the complex value X: s->f, a[i], m['k']. It is
+// NULL when X is NULL, the part is NULL, or it does not exist (an index out
+// of range, a missing key), as in ksqlDB.
+type Element struct {
+	At    token.Pos
+	X     Expr
+	Kind  ElemKind
+	Field int
+	Index Expr
+	// D is the type of the part.
+	D *sdk.TypeDesc
+}
+
+// Type implements Expr.
+func (e *Element) Type() sdk.Type { return e.D.Type }
+
+// Pos implements Expr.
+func (e *Element) Pos() token.Pos { return e.At }
+
+// Desc implements Described.
+func (e *Element) Desc() *sdk.TypeDesc { return e.D }
