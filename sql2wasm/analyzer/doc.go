@@ -29,11 +29,13 @@
 // filters and computes the group and argument columns, sdk.Aggregate
 // groups and accumulates, the final stage applies HAVING and projects the
 // sink's key (the GROUP BY expressions, as the projection names them) and
-// values. join.go plans two-source joins (stream-stream with WITHIN,
-// stream-table, table-table on the primary key): each side's input stage
-// outputs the columns the query reads as ALIAS_COLUMN and its join key,
-// sdk.Join joins, the final stage applies the WHERE and projects; the key
-// is the join key, named after the first selected join column or the
-// synthetic ROWKEY. Multi-way joins, foreign-key joins, aggregation over a
-// join and joins of windowed sources are "not supported yet".
+// values. join.go plans joins (stream-stream with WITHIN, stream-table,
+// table-table on the primary key or, with the left's primary key as the
+// result's key, on a foreign key), n-way joins as a chain of sdk.Join
+// (Join.Next): each source's input stage outputs the columns the query
+// reads as ALIAS_COLUMN and its join keys, the host joins, the final stage
+// applies the WHERE (and PARTITION BY) and projects; the key is the last
+// join's key, named after the first selected column equal to it or the
+// synthetic ROWKEY. Aggregation over a join, joins of windowed sources and
+// foreign-key joins inside an n-way join are "not supported yet".
 package analyzer
