@@ -139,9 +139,14 @@ func ProducerOpts(cfg *config.Config) []kgo.Opt {
 	return opts
 }
 
+// DefaultFetchMaxWait is fetch.max.wait.ms when the configuration does not
+// set it: Kafka's default.
+const DefaultFetchMaxWait = 500 * time.Millisecond
+
 // ConsumerOpts returns the consumer tuning of cfg (fetch sizes and waits,
 // where to start without a committed offset, isolation level). max.poll.records
 // is not a client option: the caller reads cfg.Consumer.MaxPollRecords.
+
 func ConsumerOpts(cfg *config.Config) []kgo.Opt {
 	c := cfg.Consumer
 	var opts []kgo.Opt
@@ -153,6 +158,12 @@ func ConsumerOpts(cfg *config.Config) []kgo.Opt {
 	}
 	if c.FetchMaxWait.Set {
 		opts = append(opts, kgo.FetchMaxWait(c.FetchMaxWait.Value))
+	} else {
+		// Kafka's default (the Java client's), not franz-go's 5 s: a
+		// partition that becomes fetchable while a long poll is in
+		// flight (one resuming from a committed offset, say, while an
+		// empty one was ready first) waits for that poll to end.
+		opts = append(opts, kgo.FetchMaxWait(DefaultFetchMaxWait))
 	}
 	if c.MaxPartitionFetchBytes.Set {
 		opts = append(opts, kgo.FetchMaxPartitionBytes(c.MaxPartitionFetchBytes.Value))

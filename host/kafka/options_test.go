@@ -107,3 +107,17 @@ func TestAcksDisableIdempotence(t *testing.T) {
 		cl.Close()
 	}
 }
+
+// TestFetchMaxWaitDefault: without fetch.max.wait.ms, consumers wait as
+// Kafka's do (500 ms), not franz-go's 5 s.
+func TestFetchMaxWaitDefault(t *testing.T) {
+	cfg := loadConfig(t, map[string]string{"bootstrap.servers": "b:9092"})
+	cl, err := kgo.NewClient(append(mustClientOpts(t, cfg), ConsumerOpts(cfg)...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if got := cl.OptValue(kgo.FetchMaxWait); got != DefaultFetchMaxWait {
+		t.Errorf("fetch max wait %v, want %v", got, DefaultFetchMaxWait)
+	}
+}
