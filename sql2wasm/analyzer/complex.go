@@ -4,6 +4,7 @@ import (
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
 	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+	"github.com/wasmstream/wasmstream/sql2wasm/token"
 )
 
 // castComplex checks a CAST from or to ARRAY, MAP or STRUCT.
@@ -62,4 +63,45 @@ func (c *exprChecker) subscript(x *ast.Subscript) (plan.Expr, *Error) {
 		return &plan.Element{At: x.Lbrack, X: v, Kind: plan.ElemKey, Index: idx, D: d.Elem}, nil
 	}
 	return nil, errorf(x.Lbrack, "Subscript expected either ARRAY or MAP, got: %s", typeName(v.Type()))
+}
+
+// compareComplex types = and <> between ARRAY, MAP and STRUCT values: both
+// sides of the same shape, INT and BIGINT parts being interchangeable (they
+// have the same encoding, so equal values have equal bytes). Ordering is
+// refused, as in ksqlDB.
+func compareComplex(pos token.Pos, op ast.BinaryOp, lx, rx ast.Expr, l, r plan.Expr) (plan.Expr, *Error) {
+	ld, rd := plan.DescOf(l), plan.DescOf(r)
+	if (op != ast.OpEq && op != ast.OpNe) || !sameShape(ld, rd) {
+		return nil, typeErr(pos, "Cannot compare %s (%s) to %s (%s) with %s.",
+			formatExpr(lx, nil), ld, formatExpr(rx, nil), rd, cmpNames[op])
+	}
+	return &plan.Binary{At: pos, Op: planOps[op], X: l, Y: r, T: sdk.TypeBoolean}, nil
+}
+
+// sameShape reports whether values of types a and b can be compared by
+// their encodings.
+func sameShape(a, b *sdk.TypeDesc) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	isInt := func(t sdk.Type) bool { return t == sdk.TypeInt || t == sdk.TypeBigInt }
+	if isInt(a.Type) && isInt(b.Type) {
+		return true
+	}
+	if a.Type != b.Type || len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	switch a.Type {
+	case sdk.TypeArray:
+		return sameShape(a.Elem, b.Elem)
+	case sdk.TypeMap:
+		return sameShape(a.Key, b.Key) && sameShape(a.Elem, b.Elem)
+	case sdk.TypeStruct:
+		for i := range a.Fields {
+			if a.Fields[i].Name != b.Fields[i].Name || !sameShape(a.Fields[i].Type, b.Fields[i].Type) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -618,7 +618,7 @@ func cmpType(e *plan.Binary) sdk.Type {
 func (c *fn) cmpValue(e *plan.Binary) {
 	f := c.f
 	t := cmpType(e)
-	if !canNull(e.X) && !canNull(e.Y) && t != sdk.TypeString {
+	if !canNull(e.X) && !canNull(e.Y) && !t.IsVarLen() {
 		c.value(e.X, noLabel)
 		c.value(e.Y, noLabel)
 		c.cmpOp(t, e.Op)
@@ -718,7 +718,9 @@ func (c *fn) cmpJump(e *plan.Binary, when bool, l label) {
 	}
 	t := cmpType(e)
 	switch {
-	case t == sdk.TypeString && (e.Op == plan.OpEq || e.Op == plan.OpNe):
+	case t.IsVarLen() && (e.Op == plan.OpEq || e.Op == plan.OpNe):
+		// A complex value's encoding is canonical: equal values have
+		// equal bytes.
 		c.strEqJump(e.X, e.Y, (e.Op == plan.OpEq) == when, l, nullL)
 	case t == sdk.TypeString:
 		// Ordering: Java's compareTo through the intrinsic, then the
