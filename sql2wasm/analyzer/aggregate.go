@@ -102,6 +102,16 @@ func children(e ast.Expr) []ast.Expr {
 		return []ast.Expr{x.X}
 	case *ast.Call:
 		return x.Args
+	case *ast.Subscript:
+		return []ast.Expr{x.X, x.Index}
+	case *ast.Deref:
+		return []ast.Expr{x.X}
+	case *ast.ArrayCons:
+		return x.Elems
+	case *ast.MapCons:
+		return append(append([]ast.Expr(nil), x.Keys...), x.Values...)
+	case *ast.StructCons:
+		return x.Values
 	}
 	return nil
 }

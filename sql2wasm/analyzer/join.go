@@ -434,6 +434,25 @@ func (q *queryAnalysis) isPrimaryKey(k *joinKey) bool {
 	return n == 1
 }
 
+// isResultKey reports whether a table-table JOIN's left key is the
+// primary key of what it joins: the left table's for the first JOIN, a key
+// column of the result so far for a later one.
+func (q *queryAnalysis) isResultKey(st *joinStep) bool {
+	k := st.keys[0]
+	if !q.isPrimaryKey(k) {
+		return false
+	}
+	if st.right == 1 {
+		return true
+	}
+	for _, c := range q.keyCandidatesOf(q.join.steps[:st.right-1]) {
+		if c == k.col {
+			return true
+		}
+	}
+	return false
+}
+
 // joinKinds applies ksqlDB's rules for the kinds of what a JOIN joins
 // (the result so far, in q.resultKind, and the source it adds) and its
 // join type, and sets the kind of its result.
@@ -478,14 +497,14 @@ func (q *queryAnalysis) joinKinds(st *joinStep, onText string) *Error {
 		if !q.isPrimaryKey(st.keys[1]) {
 			return errorf(j.On.Pos(), "Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", onText)
 		}
-		if !q.isPrimaryKey(st.keys[0]) {
+		if !q.isResultKey(st) {
 			switch {
 			case j.Kind == ast.JoinRight:
 				return errorf(j.JoinPos, "RIGHT OUTER JOIN on a foreign key is not supported")
 			case j.Kind == ast.JoinFull:
 				return errorf(j.JoinPos, "FULL OUTER JOIN on a foreign key is not supported")
-			case st.right > 1 || len(ja.sides) > 2:
-				return notSupported(j.On.Pos(), "foreign-key joins in a multi-way join")
+			case st.right > 1:
+				return notSupported(j.On.Pos(), "a foreign-key join after the first join of an n-way join")
 			}
 			st.foreignKey = true
 		}
@@ -536,21 +555,35 @@ func (q *queryAnalysis) joinKeyValue(at ast.Node) plan.Expr {
 }
 
 // keyCandidates returns the join scope indexes of the columns that can
-// name the result's key, in source order: the columns among the last
-// join's keys and the keys earlier joins (not FULL OUTER) equated with
-// them, expressions included (a.x = ABS(b.y) JOIN c ON ABS(b.y) = c.z
-// makes a.x a candidate).
-func (q *queryAnalysis) keyCandidates() []int {
+// name the result's key, in source order.
+func (q *queryAnalysis) keyCandidates() []int { return q.keyCandidatesOf(q.join.steps) }
+
+// keyCandidatesOf returns the key columns of the result of steps: after a
+// foreign-key join the left table's primary key; otherwise the columns
+// among the last join's keys and the keys earlier joins (not FULL OUTER)
+// equated with them, expressions included (a.x = ABS(b.y) JOIN c ON
+// ABS(b.y) = c.z makes a.x a candidate).
+func (q *queryAnalysis) keyCandidatesOf(steps []*joinStep) []int {
 	ja := q.join
+	last := steps[len(steps)-1]
+	if last.foreignKey {
+		side := ja.sides[last.keys[0].side]
+		for k, c := range side.src.Columns {
+			if c.Key {
+				return []int{side.first + k}
+			}
+		}
+		return nil
+	}
 	in := map[string]bool{}
-	for _, k := range ja.last().keys {
+	for _, k := range last.keys {
 		in[q.canonical(k.ast)] = true
 	}
 	for changed := true; changed; {
 		changed = false
-		for _, st := range ja.steps[:len(ja.steps)-1] {
+		for _, st := range steps[:len(steps)-1] {
 			l, r := q.canonical(st.keys[0].ast), q.canonical(st.keys[1].ast)
-			if st.typ == sdk.JoinFull || in[l] == in[r] {
+			if st.typ == sdk.JoinFull || st.foreignKey || in[l] == in[r] {
 				continue
 			}
 			in[l], in[r], changed = true, true, true
@@ -558,7 +591,7 @@ func (q *queryAnalysis) keyCandidates() []int {
 	}
 	seen := map[int]bool{}
 	var out []int
-	for _, st := range ja.steps {
+	for _, st := range steps {
 		for _, k := range st.keys {
 			if k.isCol && in[q.canonical(k.ast)] && !seen[k.col] {
 				seen[k.col] = true

@@ -142,55 +142,13 @@ func (q *queryAnalysis) resolveNames() *Error {
 
 // walkColumnRefs calls f for every column reference in e.
 func walkColumnRefs(e ast.Expr, f func(*ast.ColumnRef)) {
-	var walk func(ast.Expr)
-	walk = func(e ast.Expr) {
-		switch x := e.(type) {
-		case *ast.ColumnRef:
-			f(x)
-		case *ast.Paren:
-			walk(x.X)
-		case *ast.Unary:
-			walk(x.X)
-		case *ast.Binary:
-			walk(x.X)
-			walk(x.Y)
-		case *ast.IsNull:
-			walk(x.X)
-		case *ast.Like:
-			walk(x.X)
-			walk(x.Pattern)
-			if x.Escape != nil {
-				walk(x.Escape)
-			}
-		case *ast.Between:
-			walk(x.X)
-			walk(x.Lo)
-			walk(x.Hi)
-		case *ast.In:
-			walk(x.X)
-			for _, y := range x.List {
-				walk(y)
-			}
-		case *ast.Case:
-			if x.Operand != nil {
-				walk(x.Operand)
-			}
-			for _, w := range x.Whens {
-				walk(w.Cond)
-				walk(w.Result)
-			}
-			if x.Else != nil {
-				walk(x.Else)
-			}
-		case *ast.Cast:
-			walk(x.X)
-		case *ast.Call:
-			for _, y := range x.Args {
-				walk(y)
-			}
-		}
+	if ref, ok := e.(*ast.ColumnRef); ok {
+		f(ref)
+		return
 	}
-	walk(e)
+	for _, c := range children(e) {
+		walkColumnRefs(c, f)
+	}
 }
 
 // checker returns an expression checker for a clause of this query.
