@@ -328,6 +328,33 @@ stage_3($0 L_B INTEGER, $1 T2_ID INTEGER, $2 T2_V BIGINT, $3 T3_W BIGINT)
   W BIGINT = $3
 `,
 		},
+		{
+			name: "a foreign-key join starts an n-way join; the next join is on the result's key",
+			sql: statefulTable + "CREATE TABLE U (K BIGINT PRIMARY KEY, F INT) WITH (kafka_topic='u', value_format='JSON');\n" +
+				"CREATE TABLE W (K INT PRIMARY KEY, G INT) WITH (kafka_topic='w', value_format='JSON');\n" +
+				"CREATE TABLE O AS SELECT T.ID, F, G FROM T JOIN U ON T.V = U.K LEFT JOIN W ON T.ID = W.K;",
+			want: `query CTAS_O_0 (CTAS)
+source T TABLE topic=t key=KAFKA value=JSON [ID INTEGER PRIMARY KEY, V BIGINT, NAME STRING]
+source U TABLE topic=u key=KAFKA value=JSON [K BIGINT PRIMARY KEY, F INTEGER]
+source W TABLE topic=w key=KAFKA value=JSON [K INTEGER PRIMARY KEY, G INTEGER]
+sink O TABLE topic=O key=KAFKA value=JSON [ID INTEGER PRIMARY KEY, F INTEGER, G INTEGER]
+stage_0($0 ID INTEGER KEY, $1 V BIGINT)
+  T_ID INTEGER = $0
+  T_V BIGINT = $1
+stage_1($0 K BIGINT KEY, $1 F INTEGER)
+  U_K BIGINT = $0
+  U_F INTEGER = $1
+stage_2($0 K INTEGER KEY, $1 G INTEGER)
+  W_K INTEGER = $0
+  W_G INTEGER = $1
+join INNER input0.T_V = input1.U_K foreign-key
+join LEFT result.T_ID = input2.W_K
+stage_3($0 T_ID INTEGER, $1 U_F INTEGER, $2 W_G INTEGER)
+  ID INTEGER KEY = $0
+  F INTEGER = $1
+  G INTEGER = $2
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -427,6 +454,10 @@ func TestStatefulErrors(t *testing.T) {
 			"CREATE STREAM S_A (B INT KEY) WITH (kafka_topic='sa', value_format='JSON');\n" +
 			"CREATE STREAM O AS SELECT * FROM S JOIN S_A WITHIN 1 SECOND ON S.ID = S_A.B;", "3:36",
 			"not supported yet: a join whose aliases and column names both spell S_A_B"},
+		{statefulTable + "CREATE TABLE U (K BIGINT PRIMARY KEY, F INT) WITH (kafka_topic='u', value_format='JSON');\n" +
+			"CREATE TABLE W (K INT PRIMARY KEY, G INT) WITH (kafka_topic='w', value_format='JSON');\n" +
+			"CREATE TABLE O AS SELECT T.ID, F, G FROM T JOIN W ON T.ID = W.K JOIN U ON T.V = U.K;", "4:75",
+			"not supported yet: a foreign-key join after the first join of an n-way join"},
 		{statefulStream + statefulTable + "CREATE STREAM O AS SELECT * FROM S FULL JOIN T ON S.ID = T.ID;", "3:36",
 			"Invalid join type: full-outer join not supported for stream-table join. Got S [FULL] OUTER JOIN T."},
 		{statefulStream + statefulTable + "CREATE STREAM O AS SELECT * FROM T JOIN S ON S.ID = T.ID;", "3:36",
