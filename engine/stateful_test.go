@@ -216,3 +216,32 @@ func TestEnginePumpPartitionsByTime(t *testing.T) {
 		t.Errorf("%d records logged (late?): %+v", n, plog.Entries())
 	}
 }
+
+// TestStateOwnsItsStrings checks that state keeps copies of the strings it
+// is given: the stateful path reads decoded values and stage outputs as
+// views of the record and of the module's memory, which change once
+// Process returns (here the caller also reuses its record buffer). EMIT
+// FINAL emits groups while other records are current.
+func TestStateOwnsItsStrings(t *testing.T) {
+	var got []string
+	q := compiledQuery(t, `
+		CREATE STREAM s (id INT KEY, name STRING) WITH (kafka_topic='s', value_format='JSON');
+		CREATE TABLE o AS SELECT name, COUNT(*) AS n, LATEST_BY_OFFSET(name) AS last FROM s
+			WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY name EMIT FINAL;`,
+		executor.SinkFunc(func(_ context.Context, r *executor.Record) error {
+			got = append(got, string(r.Key[:len(r.Key)-8])+"="+string(r.Value))
+			return nil
+		}))
+	ctx := context.Background()
+	buf := make([]byte, 0, 64)
+	for i, name := range []string{"alpha", "bravo", "alpha", "charlie", "delta"} {
+		buf = append(buf[:0], `{"name":"`+name+`"}`...) // the same bytes, rewritten
+		if err := q.Process(ctx, []executor.Record{{Topic: "s", Key: []byte{0, 0, 0, 1}, Value: buf, Timestamp: int64(i/3) * 1000}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{`alpha={"N":2,"LAST":"alpha"}`, `bravo={"N":1,"LAST":"bravo"}`}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

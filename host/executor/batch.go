@@ -56,3 +56,11 @@ type StageInstance interface {
 type InstanceFactory interface {
 	NewInstance(ctx context.Context) (StageInstance, error)
 }
+
+// outputViewer is implemented by batches that can return a STRING output
+// without copying it: a view of the module's memory, valid until the batch
+// runs again or is written to. The stateful path reads input stage outputs
+// this way; the stores copy what they keep.
+type outputViewer interface {
+	OutputView(col, row int) (sdk.Value, error)
+}

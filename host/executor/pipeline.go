@@ -35,6 +35,10 @@ type pipeInput struct {
 	row  []sdk.Value  // the current record's output row
 	// stream says the source is a stream (a table's records update state).
 	stream bool
+	// view reads the input stage's outputs without copying strings, when
+	// the batch can (the values live until the next Run, after which the
+	// pipeline no longer uses them; the stores copy what they keep).
+	view outputViewer
 }
 
 // opOut is what the host remembers of a row written into the final batch.
@@ -185,6 +189,10 @@ func newPipeInput(q *Query, cfg QueryConfig, in sdk.InputStep) (*pipeInput, erro
 	if iq.valSerde, err = serde.NewValue(src); err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.id, err)
 	}
+	// Decoded strings are views of the record: they go into the batch, or
+	// into stores that copy them, within Process, while the record is
+	// unchanged.
+	iq.keySerde, iq.valSerde = serde.StringViews(iq.keySerde), serde.StringViews(iq.valSerde)
 	if c := src.TimestampColumn; c != "" {
 		if i := indexOf(src.ValueColumns(), c); i >= 0 {
 			iq.tsIndex = i
@@ -246,6 +254,7 @@ func (p *pipeline) start(ctx context.Context, q *Query) error {
 			}
 			t.batch, t.inst = b, inst
 			capacity = b.Capacity()
+			pi.view, _ = b.(outputViewer)
 		}
 		t.meta = make([]rowMeta, capacity)
 		t.rowKeys = make([][]sdk.Value, capacity)
@@ -399,7 +408,13 @@ func (p *pipeline) row(ctx context.Context, q *Query, in int, recs []Record, r i
 			deleted = true // a table row that no longer passes WHERE
 		default:
 			for j := range pi.cols {
-				v, err := t.batch.Output(j, r)
+				var v sdk.Value
+				var err error
+				if pi.view != nil {
+					v, err = pi.view.OutputView(j, r)
+				} else {
+					v, err = t.batch.Output(j, r)
+				}
 				if err != nil {
 					return t.outputError(q, rec, err)
 				}

@@ -60,3 +60,16 @@ func (r runtimeBatch) Run(_ context.Context, rows int, offset int64) (int32, int
 }
 
 func (r runtimeBatch) Output(col, row int) (sdk.Value, error) { return r.b.OutValue(col, row) }
+
+// OutputView implements outputViewer: a STRING output is a view of the
+// module's memory instead of a copy.
+func (r runtimeBatch) OutputView(col, row int) (sdk.Value, error) {
+	if r.b.Stage().Outputs[col].Type != sdk.TypeString || r.b.OutNull(col, row) {
+		return r.b.OutValue(col, row)
+	}
+	s, err := r.b.OutString(col, row)
+	if err != nil {
+		return sdk.Value{}, err
+	}
+	return sdk.Value{Type: sdk.TypeString, S: unsafe.String(unsafe.SliceData(s), len(s))}, nil
+}

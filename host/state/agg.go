@@ -3,6 +3,7 @@ package state
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/wasmstream/wasmstream/sdk"
 )
@@ -209,7 +210,7 @@ func (m minMax) keep(a *Acc, v sdk.Value) {
 	case sdk.TypeDouble:
 		a.F = floatOf(v)
 	case sdk.TypeString:
-		a.S = v.S
+		a.S = strings.Clone(v.S) // v may be a view, valid during the call
 	default:
 		a.I = intOf(v)
 	}
@@ -246,7 +247,7 @@ func (b byOffset) Add(a *Acc, v sdk.Value, seq int64) {
 	case b.typ == sdk.TypeDouble:
 		a.F = floatOf(v)
 	case b.typ.IsVarLen():
-		a.S = v.S
+		a.S = strings.Clone(v.S) // v may be a view, valid during the call
 	default:
 		a.I = intOf(v)
 	}

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/binary"
 	"math"
+	"strings"
 
 	"github.com/wasmstream/wasmstream/sdk"
 )
@@ -38,7 +39,15 @@ func appendWindow(dst []byte, w Window) []byte {
 	return binary.BigEndian.AppendUint64(dst, uint64(w.End))
 }
 
-// cloneRow copies a row into dst (reusing its storage).
+// cloneRow copies a row into dst (reusing its storage). Strings (and
+// complex encodings) are copied too: the values a store is given may be
+// views of a record or of a module's memory, valid only during the call.
 func cloneRow(dst, src []sdk.Value) []sdk.Value {
-	return append(dst[:0], src...)
+	dst = append(dst[:0], src...)
+	for i := range dst {
+		if dst[i].S != "" {
+			dst[i].S = strings.Clone(dst[i].S)
+		}
+	}
+	return dst
 }
