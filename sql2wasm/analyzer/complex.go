@@ -105,3 +105,9 @@ func sameShape(a, b *sdk.TypeDesc) bool {
 	}
 	return true
 }
+
+// isDeref reports whether e is a struct field dereference s->f.
+func isDeref(e ast.Expr) bool {
+	_, ok := unparen(e).(*ast.Deref)
+	return ok
+}

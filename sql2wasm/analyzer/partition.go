@@ -68,6 +68,9 @@ func (q *queryAnalysis) partitionBy() *Error {
 		if ref, ok := unparen(e).(*ast.ColumnRef); ok {
 			p.col, _, _ = q.scope.lookup(ref)
 			p.name = ref.Name.Name
+		} else if d, ok := unparen(e).(*ast.Deref); ok {
+			// ksqlDB names a struct field by the field.
+			p.name = d.Field.Name
 		} else {
 			p.name = gen.next()
 		}

@@ -94,6 +94,9 @@ func (q *queryAnalysis) expandItems() ([]selectItem, *Error) {
 			si.name = it.Alias.Name
 		case isRef:
 			si.name = ref.Name.Name
+		case isDeref(it.Expr):
+			// ksqlDB names a struct field by the field.
+			si.name = unparen(it.Expr).(*ast.Deref).Field.Name
 		default:
 			si.name = gen.next()
 		}
