@@ -85,7 +85,7 @@ func needsPipeline(man *sdk.Manifest) bool {
 }
 
 // newPipeline prepares the stateful path of q.
-func newPipeline(q *Query, cfg QueryConfig) (*pipeline, error) {
+func newPipeline(q *Query) (*pipeline, error) {
 	man := q.man
 	op := man.Pipeline.Operator
 	if op == nil {
@@ -93,7 +93,7 @@ func newPipeline(q *Query, cfg QueryConfig) (*pipeline, error) {
 	}
 	p := &pipeline{byTopic: map[string][]int{}}
 	for i, in := range man.Pipeline.Inputs {
-		pi, err := newPipeInput(q, cfg, in)
+		pi, err := newPipeInput(q, in)
 		if err != nil {
 			return nil, err
 		}
@@ -169,7 +169,7 @@ func (p *pipeline) opName() string {
 }
 
 // newPipeInput builds the inner query of one source.
-func newPipeInput(q *Query, cfg QueryConfig, in sdk.InputStep) (*pipeInput, error) {
+func newPipeInput(q *Query, in sdk.InputStep) (*pipeInput, error) {
 	man := q.man
 	src := &man.Sources[in.Source]
 	iq := &Query{
@@ -493,7 +493,7 @@ func (p *pipeline) writeFinal(row int, ts int64, win winBounds) bool {
 			continue
 		}
 		switch v.Type {
-		case sdk.TypeString, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+		case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 			if !p.final.SetString(col, row, v.S) {
 				return false
 			}
@@ -681,7 +681,6 @@ type aggOp struct {
 	prev     *state.Table
 	prevRow  []sdk.Value
 	windowed bool
-	session  bool
 	nk       int                      // group-by columns in opRow
 	updateFn func(state.Update) error // op.update, bound once (a method value allocates)
 	// current record, for the emit callback
@@ -731,7 +730,6 @@ func newAggOp(q *Query, p *pipeline, a *sdk.Aggregate) (*aggOp, error) {
 		w := state.NewWindows(&spec)
 		win = &w
 		op.windowed = true
-		op.session = w.Type == sdk.WindowSession
 		p.opCols = append(p.opCols, sdk.Column{Name: "WINDOWSTART", Type: sdk.TypeBigInt}, sdk.Column{Name: "WINDOWEND", Type: sdk.TypeBigInt})
 	}
 	op.a = state.NewAggregation(funcs, win, a.EmitFinal)
@@ -872,7 +870,7 @@ func newStatefulQuery(cfg QueryConfig) (*Query, error) {
 	if q.sinkVal, err = serde.NewValue(q.sink); err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.id, err)
 	}
-	if q.pipe, err = newPipeline(q, cfg); err != nil {
+	if q.pipe, err = newPipeline(q); err != nil {
 		return nil, err
 	}
 	return q, nil
