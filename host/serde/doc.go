@@ -6,9 +6,11 @@
 // columns it handles and the source's options, and is then used on the hot
 // path: Decode fills a caller-owned row ([]sdk.Value, one entry per column,
 // in column order) and allocates only for STRING values; Encode appends to a
-// caller-owned buffer and does not allocate. A record that cannot be decoded
-// gives a *Error that reads well in a processing log; no input makes the
-// package panic.
+// caller-owned buffer and does not allocate. StringViews gives a serde whose
+// Decode does not allocate at all: its STRING values share the input's bytes,
+// for a caller that is done with the row before the input changes. A record
+// that cannot be decoded gives a *Error that reads well in a processing log;
+// no input makes the package panic.
 //
 // # JSON
 //
