@@ -140,7 +140,7 @@ func (b *Batch) SetValue(col, row int, v sdk.Value) bool {
 	switch b.stage.Inputs[col].Type {
 	case sdk.TypeDouble:
 		b.SetFloat64(col, row, v.F)
-	case sdk.TypeString, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+	case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 		return setString(b, col, row, v.S)
 	default:
 		b.SetInt64(col, row, v.I)
@@ -270,12 +270,12 @@ func (b *Batch) OutValue(col, row int) (sdk.Value, error) {
 		return sdk.BigInt(b.OutInt64(col, row)), nil
 	case sdk.TypeDouble:
 		return sdk.Double(b.OutFloat64(col, row)), nil
-	case sdk.TypeString:
+	case sdk.TypeString, sdk.TypeBytes:
 		s, err := b.OutString(col, row)
 		if err != nil {
 			return sdk.Value{}, err
 		}
-		return sdk.Str(string(s)), nil
+		return sdk.Value{Type: t, S: string(s)}, nil
 	case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 		// A complex value is its encoding (see sdk.CxArray); a stage may
 		// compute it, so it is checked against the column's type.
@@ -287,6 +287,10 @@ func (b *Batch) OutValue(col, row int) (sdk.Value, error) {
 			return sdk.Value{}, fmt.Errorf("query %s: stage %s: output %s is not a valid %s value", b.in.m.manifest.QueryID, b.stage.Export, b.stage.Outputs[col].Name, b.stage.Outputs[col].TypeString())
 		}
 		return sdk.Value{Type: t, S: string(s)}, nil
+	}
+	if t.IsDecimal() {
+		// Any i64 is read; the stage keeps it within the precision.
+		return sdk.Decimal(t, b.OutInt64(col, row)), nil
 	}
 	return sdk.Value{}, fmt.Errorf("query %s: stage %s: output %s has unsupported type %v", b.in.m.manifest.QueryID, b.stage.Export, b.stage.Outputs[col].Name, t)
 }

@@ -58,6 +58,15 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrCxField:      cxField,
 	sdk.IntrCxIndex:      cxIndex,
 	sdk.IntrCxLookup:     cxLookup,
+	sdk.IntrCxBuild:      cxBuild,
+	sdk.IntrCxCast:       cxCast,
+
+	// DECIMAL and math.
+	sdk.IntrDecParse:      decParse,
+	sdk.IntrDecFromDouble: decFromDouble,
+	sdk.IntrDecFormat:     decFormat,
+	sdk.IntrMathExp:       mathExp,
+	sdk.IntrMathLn:        mathLn,
 }
 
 func valueTypes(ts []sdk.ValType) []api.ValueType {

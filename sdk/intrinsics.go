@@ -56,6 +56,17 @@ const (
 	IntrCxField      = "cx_field"
 	IntrCxIndex      = "cx_index"
 	IntrCxLookup     = "cx_lookup"
+	IntrCxBuild      = "cx_build"
+	IntrCxCast       = "cx_cast"
+)
+
+// Names of the DECIMAL and math intrinsics.
+const (
+	IntrDecParse      = "dec_parse"
+	IntrDecFromDouble = "dec_from_double"
+	IntrDecFormat     = "dec_format"
+	IntrMathExp       = "math_exp"
+	IntrMathLn        = "math_ln"
 )
 
 // Intrinsics is the complete list of intrinsic functions of this ABI version,
@@ -100,6 +111,18 @@ var Intrinsics = []Intrinsic{
 		"(ptr, len, i) -> slice: the encoding of element i of the ARRAY value, 1-based, negative from the end (-1 is the last); length 0 when out of range (ksqlDB's NULL)"},
 	{IntrCxLookup, []ValType{I32, I32, I32, I32}, []ValType{I64},
 		"(ptr, len, keyPtr, keyLen) -> slice: the encoding of the value of the MAP value's entry whose STRING key is the given text; length 0 if there is none"},
+	{IntrCxBuild, []ValType{I32, I32, I32, I32}, []ValType{I64},
+		"(base, tag, n, recs) -> str: writes the ARRAY, MAP or STRUCT (tag CxArray, CxMap, CxStruct) of n elements (a MAP: n/2 key-value pairs) to the heap; recs is n records of 16 bytes, an i64 value (STRING and complex: a slot; DOUBLE: its bits) and at +8 the element's tag (CxNull for NULL; a complex element is copied)"},
+	{IntrCxCast, []ValType{I32, I32, I32, I32, I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len, fromPtr, fromLen, toPtr, toLen) -> str: the complex value of type from (binary TypeDesc) cast to type to as ksqlDB casts: element by element with CAST's rules, STRUCT fields by name (missing ones NULL), a part that fails to convert NULL; to STRING (type byte 5) it is ksqlDB's text ([1, 2], {a=1}, Struct{A=1})"},
+	{IntrDecParse, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len, precision, scale) -> i64: the text (trimmed; sign, digits, point, exponent as Java's new BigDecimal) as the unscaled value of DECIMAL(precision, scale), rounded HALF_UP to the scale; fallible (not a number, too many digits)"},
+	{IntrDecFromDouble, []ValType{I32, F64, I32, I32}, []ValType{I64},
+		"(base, v, precision, scale) -> i64: the DOUBLE as DECIMAL(precision, scale), as BigDecimal.valueOf(v) rounded HALF_UP; fallible (NaN, infinite, too many digits)"},
+	{IntrDecFormat, []ValType{I32, I64, I32}, []ValType{I64},
+		"(base, unscaled, scale) -> str: the DECIMAL as BigDecimal.toPlainString (exactly scale digits after the point)"},
+	{IntrMathExp, []ValType{F64}, []ValType{F64}, "(v) -> f64: e^v (Java's Math.exp)"},
+	{IntrMathLn, []ValType{F64}, []ValType{F64}, "(v) -> f64: the natural logarithm (Java's Math.log)"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -102,6 +103,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			opts.Logger = logger
 		}
 		b, err := broker.Start(ctx, opts)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fail(fmt.Errorf("%w\n(no bootstrap.servers is configured, so run starts the embedded broker; if `wasmstream broker` is already running, connect to it instead: --config %s)",
+				err, filepath.Join(opts.StateDir, "client-"+broker.ServiceUser+".properties")))
+		}
 		if err != nil {
 			return fail(err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -181,12 +182,19 @@ func TestRunUsageErrors(t *testing.T) {
 	if err := os.WriteFile(notModule, []byte("not wasm"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	query := writeScript(t, fmt.Sprintf(runSource, ", partitions=1")+runQuery)
 	tests := []struct {
 		name string
 		args []string
 		code int
 		want string
 	}{
+		{"broker port in use", []string{"run", "--state-dir", t.TempDir(), "--broker-listen", busy.Addr().String(), query}, 1, "connect to it instead: --config "},
 		{"no script", []string{"run"}, 2, "no script given"},
 		{"missing file", []string{"run", missing}, 1, "missing.sql"},
 		{"missing module", []string{"run", filepath.Join(t.TempDir(), "q.wasm")}, 1, "q.wasm"},

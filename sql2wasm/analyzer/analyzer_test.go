@@ -239,13 +239,13 @@ stage_0($0 K STRING KEY, $1 A INTEGER, $2 B STRING, $3 D DOUBLE)
 				"CREATE STREAM OUTPUT AS select K, -2147483648 AS MIN, 2147483648 AS BIG, 04.90E-324 AS TINY, 2.345, TRUE FROM INPUT;",
 			want: `query CSAS_OUTPUT_0 (CSAS)
 source INPUT STREAM topic=input key=KAFKA value=DELIMITED value_delimiter="," [K STRING KEY, ID BIGINT]
-sink OUTPUT STREAM topic=OUTPUT key=KAFKA value=DELIMITED value_delimiter="," [K STRING KEY, MIN INTEGER, BIG BIGINT, TINY DOUBLE, KSQL_COL_0 DOUBLE, KSQL_COL_1 BOOLEAN]
+sink OUTPUT STREAM topic=OUTPUT key=KAFKA value=DELIMITED value_delimiter="," [K STRING KEY, MIN INTEGER, BIG BIGINT, TINY DOUBLE, KSQL_COL_0 DECIMAL(4, 3), KSQL_COL_1 BOOLEAN]
 stage_0($0 K STRING KEY)
   K STRING KEY = $0
   MIN INTEGER = -2147483648
   BIG BIGINT = 2147483648L
   TINY DOUBLE = 5e-324
-  KSQL_COL_0 DOUBLE = 2.345
+  KSQL_COL_0 DECIMAL(4, 3) = 2.345BD
   KSQL_COL_1 BOOLEAN = TRUE
 `,
 		},
@@ -432,7 +432,7 @@ func TestErrors(t *testing.T) {
 		{"CREATE STREAM INPUT (K DOUBLE KEY, ID INT) WITH (kafka_topic='t', value_format='JSON');\nCREATE STREAM OUTPUT AS SELECT * FROM INPUT WHERE 'not a boolean' EMIT CHANGES;",
 			"2:51", "Type error in WHERE expression: Should evaluate to boolean but is 'not a boolean' (STRING) instead."},
 		{"CREATE STREAM INPUT (K DOUBLE KEY, ID INT) WITH (kafka_topic='t', value_format='JSON');\nCREATE STREAM OUTPUT AS SELECT * FROM INPUT WHERE ID + 1.5;",
-			"2:51", "Type error in WHERE expression: Should evaluate to boolean but is (ID + 1.5) (DOUBLE) instead."},
+			"2:51", "Type error in WHERE expression: Should evaluate to boolean but is (ID + 1.5) (DECIMAL(12, 1)) instead."},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, NULL <> NULL FROM INPUT;",
 			"2:41", "Comparison with NULL not supported: NULL <> NULL"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, COALESCE() FROM INPUT;",
@@ -465,7 +465,10 @@ func TestErrors(t *testing.T) {
 		{inputIDName + "CREATE TABLE OUTPUT AS SELECT ID, COLLECT_LIST(NAME) AS C FROM INPUT GROUP BY ID;", "2:35", "not supported yet: aggregate function COLLECT_LIST"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, COUNT(*) AS C FROM INPUT;", "2:25", "Non-aggregate SELECT expression(s) not part of GROUP BY: ID"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT * FROM INPUT A JOIN INPUT B WITHIN 1 SECOND ON A.ID = B.ID;", "2:52", "Can not join 'INPUT' to 'INPUT': self joins are not yet supported."},
-		{"CREATE STREAM S (K STRING KEY, D DECIMAL(4, 2)) WITH (kafka_topic='s', value_format='JSON');", "1:34", "not supported yet: DECIMAL type"},
+		{"CREATE STREAM S (K STRING KEY, D DECIMAL(20, 2)) WITH (kafka_topic='s', value_format='JSON');", "1:34", "not supported yet: DECIMAL precision above 18"},
+		{"CREATE STREAM S (K STRING KEY, D DECIMAL(4, 5)) WITH (kafka_topic='s', value_format='JSON');", "1:34", "DECIMAL scale must be between 0 and precision 4"},
+		{"CREATE STREAM S (K STRING KEY, D DECIMAL(18, 2), B BIGINT) WITH (kafka_topic='s', value_format='JSON');\nCREATE STREAM O AS SELECT D + B FROM S;", "2:29", "not supported yet: DECIMAL precision above 18"},
+		{"CREATE STREAM S (K STRING KEY, D DECIMAL(4, 2)) WITH (kafka_topic='s', value_format='JSON');\nCREATE STREAM O AS SELECT D / D FROM S;", "2:29", "not supported yet: DECIMAL division"},
 		{"CREATE STREAM S (K STRING KEY) WITH (kafka_topic='s', value_format='AVRO');", "1:55", "not supported yet: AVRO format"},
 
 		// DDL (formats.json, kafka.json, delimited.json, serdes.json, key-schemas.json, system-columns.json).

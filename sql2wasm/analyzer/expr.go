@@ -86,10 +86,14 @@ func convertConst(v sdk.Value, t sdk.Type) (sdk.Value, bool) {
 	if !canWiden(v.Type, t) {
 		return sdk.Value{}, false
 	}
-	switch t {
-	case sdk.TypeBigInt:
+	switch {
+	case t.IsDecimal():
+		return rescaleConst(v, t)
+	case t == sdk.TypeBigInt:
 		return sdk.BigInt(v.I), true
-	case sdk.TypeDouble:
+	case t == sdk.TypeDouble && v.Type.IsDecimal():
+		return sdk.Double(sdk.DecimalToDouble(v.I, v.Type.Scale())), true
+	case t == sdk.TypeDouble:
 		return sdk.Double(float64(v.I)), true
 	}
 	return sdk.Value{}, false
@@ -142,9 +146,9 @@ func (c *exprChecker) check(e ast.Expr) (plan.Expr, *Error) {
 }
 
 // literal types a constant: digits are INT when they fit 32 bits and
-// BIGINT when they fit 64, as in ksqlDB; a number with a point or an
-// exponent is DOUBLE (ksqlDB types 1.5 as DECIMAL, which wasmstream does
-// not have yet: see docs/differences.md).
+// BIGINT when they fit 64, as in ksqlDB; a number with a point is a
+// DECIMAL with the digits written (1.5 is DECIMAL(2, 1)); a number with an
+// exponent is DOUBLE.
 func literal(x *ast.Literal) (plan.Expr, *Error) {
 	switch x.Kind {
 	case ast.LitNull:
@@ -162,7 +166,9 @@ func literal(x *ast.Literal) (plan.Expr, *Error) {
 			return &plan.Const{At: x.Pos(), V: sdk.Int(int32(n))}, nil
 		}
 		return &plan.Const{At: x.Pos(), V: sdk.BigInt(n)}, nil
-	case ast.LitDecimal, ast.LitFloat:
+	case ast.LitDecimal:
+		return decimalLiteral(x)
+	case ast.LitFloat:
 		f, err := strconv.ParseFloat(x.Value, 64)
 		if math.IsInf(f, 0) {
 			return nil, errorf(x.Pos(), "Number overflows DOUBLE: %s", x.Value)
@@ -202,6 +208,9 @@ func (c *exprChecker) unary(x *ast.Unary) (plan.Expr, *Error) {
 		}
 		if x.Op == ast.OpPlus {
 			return v, nil
+		}
+		if k, ok := v.(*plan.Const); ok && !k.V.Null && k.V.Type.IsDecimal() {
+			return &plan.Const{At: x.OpPos, V: sdk.Decimal(k.V.Type, -k.V.I)}, nil
 		}
 		if k, ok := v.(*plan.Const); ok && !k.V.Null {
 			// Fold, so that -(2147483648) typed BIGINT stays a constant.
@@ -318,6 +327,9 @@ func (c *exprChecker) compare(pos token.Pos, op ast.BinaryOp, lx, rx ast.Expr, l
 		return nil, typeErr(pos, "Cannot compare %s (%s) to %s (%s) with %s.",
 			formatExpr(lx, nil), typeName(l.Type()), formatExpr(rx, nil), typeName(r.Type()), cmpNames[op])
 	}
+	if exactCompare(l.Type(), r.Type()) {
+		return &plan.Binary{At: pos, Op: planOps[op], X: l, Y: r, T: sdk.TypeBoolean}, nil
+	}
 	return &plan.Binary{At: pos, Op: planOps[op], X: coerce(l, t), Y: coerce(r, t), T: sdk.TypeBoolean}, nil
 }
 
@@ -336,6 +348,8 @@ func (c *exprChecker) arithmetic(x *ast.Binary, l, r plan.Expr) (plan.Expr, *Err
 		rt = lt
 	}
 	switch {
+	case isNumeric(lt) && isNumeric(rt) && widerNumeric(lt, rt) != sdk.TypeDouble && (isDecimalish(lt) || isDecimalish(rt)):
+		return decimalArith(x.OpPos, x.Op, coerceNull(l, rt), coerceNull(r, lt))
 	case isNumeric(lt) && isNumeric(rt):
 		t := widerNumeric(lt, rt)
 		if isNull(l) || isNull(r) {
@@ -431,6 +445,15 @@ func (c *exprChecker) distinct(x *ast.Binary, l, r plan.Expr) (plan.Expr, *Error
 	}, nil
 }
 
+// coerceNull gives an untyped NULL type t; other expressions are returned
+// as they are.
+func coerceNull(e plan.Expr, t sdk.Type) plan.Expr {
+	if isNull(e) {
+		return coerce(e, t)
+	}
+	return e
+}
+
 func isTypedNull(e plan.Expr) bool {
 	k, ok := e.(*plan.Const)
 	return ok && k.V.Null
@@ -521,8 +544,13 @@ func (c *exprChecker) between(x *ast.Between) (plan.Expr, *Error) {
 		t = widerNumeric(widerNumeric(t, lo.Type()), hi.Type())
 	}
 	pos := x.X.Pos()
-	ge := &plan.Binary{At: pos, Op: plan.OpGe, X: coerce(v, t), Y: coerce(lo, t), T: sdk.TypeBoolean}
-	le := &plan.Binary{At: pos, Op: plan.OpLe, X: coerce(v, t), Y: coerce(hi, t), T: sdk.TypeBoolean}
+	vl, lo2, vh, hi2 := coerce(v, t), coerce(lo, t), coerce(v, t), coerce(hi, t)
+	if isDecimalish(t) {
+		// Exact comparisons of each pair, without a common DECIMAL type.
+		vl, lo2, vh, hi2 = v, lo, v, hi
+	}
+	ge := &plan.Binary{At: pos, Op: plan.OpGe, X: vl, Y: lo2, T: sdk.TypeBoolean}
+	le := &plan.Binary{At: pos, Op: plan.OpLe, X: vh, Y: hi2, T: sdk.TypeBoolean}
 	var out plan.Expr = &plan.Binary{At: pos, Op: plan.OpAnd, X: ge, Y: le, T: sdk.TypeBoolean}
 	if x.Not {
 		out = &plan.Unary{At: pos, Op: plan.OpNot, X: out, T: sdk.TypeBoolean}

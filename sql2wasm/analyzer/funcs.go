@@ -201,7 +201,8 @@ func fixed(x *ast.Call, fn plan.Func, ret sdk.Type, args []plan.Expr, params []s
 // type (ABS, CEIL, FLOOR).
 func sameNumeric(fn plan.Func) func(*ast.Call, []plan.Expr) (plan.Expr, bool) {
 	return func(x *ast.Call, args []plan.Expr) (plan.Expr, bool) {
-		if len(args) != 1 || !isNumeric(args[0].Type()) {
+		if len(args) != 1 || !isNumeric(args[0].Type()) || args[0].Type().IsDecimal() {
+			// CEIL, FLOOR and ABS of a DECIMAL are not supported yet.
 			return nil, false
 		}
 		return &plan.Call{At: x.Pos(), Fn: fn, Args: args, T: args[0].Type()}, true

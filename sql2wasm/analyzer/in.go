@@ -47,11 +47,17 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 			if isNumeric(common) {
 				src, ok := stringNumericType(lit.Value)
 				if !ok {
-					return nil, c.genErr(a.Pos(), "invalid input syntax for type %s: \"%s\".", common, lit.Value)
+					name := common.String()
+					if isDecimalish(common) {
+						name = "DECIMAL"
+					}
+					return nil, c.genErr(a.Pos(), "invalid input syntax for type %s: \"%s\".", name, lit.Value)
 				}
 				switch {
 				case src == sdk.TypeDouble || common == sdk.TypeDouble:
 					common = sdk.TypeDouble
+				case isDecimalish(src) || isDecimalish(common):
+					common = widerNumeric(common, src)
 				case canWiden(src, common):
 				default:
 					common = src
@@ -64,6 +70,10 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 				}
 				continue
 			}
+		}
+		if isNumeric(common) && isNumeric(e.Type()) {
+			common = widerNumeric(common, e.Type())
+			continue
 		}
 		_, isLit := a.(*ast.Literal)
 		if t, ok := listCoercion(e.Type(), common, isLit); ok {
@@ -79,6 +89,9 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 	}
 
 	pos := x.X.Pos()
+	if common == typeWideDecimal {
+		return nil, wideErr(pos)
+	}
 	var match plan.Expr
 	if !isNull(typed[0]) && common != sdk.TypeUnknown {
 		v := convertListItem(typed[0], items[0], common)
@@ -177,6 +190,18 @@ func stringNumericType(s string) (sdk.Type, bool) {
 			return sdk.TypeBigInt, true
 		}
 	}
+	if !strings.ContainsAny(s, "eE") {
+		// ksqlDB reads other numbers as DECIMAL, with the digits written.
+		digits := strings.TrimLeft(strings.TrimLeft(s, "+-"), "0")
+		scale := 0
+		if i := strings.IndexByte(digits, '.'); i >= 0 {
+			scale = len(digits) - i - 1
+			digits = strings.TrimLeft(digits[:i]+digits[i+1:], "0")
+		}
+		if t, ok := sdk.DecimalType(max(len(digits), scale, 1), scale); ok {
+			return t, true
+		}
+	}
 	return sdk.TypeDouble, true
 }
 
@@ -191,6 +216,10 @@ func parseNumber(s string, t sdk.Type) sdk.Value {
 	case sdk.TypeBigInt:
 		n, _ := strconv.ParseInt(s, 10, 64)
 		return sdk.BigInt(n)
+	}
+	if t.IsDecimal() {
+		u, _ := sdk.ParseDecimal(s, t.Precision(), t.Scale())
+		return sdk.Decimal(t, u)
 	}
 	f, _ := strconv.ParseFloat(s, 64)
 	return sdk.Double(f)

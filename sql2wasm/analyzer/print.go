@@ -210,5 +210,8 @@ func formatValue(v sdk.Value) string {
 	case sdk.TypeString:
 		return "'" + strings.ReplaceAll(v.S, "'", "''") + "'"
 	}
+	if v.Type.IsDecimal() {
+		return sdk.FormatDecimal(v.I, v.Type.Scale()) + "BD"
+	}
 	return "?"
 }

@@ -28,32 +28,40 @@ func sqlType(t *ast.TypeExpr) (sdk.Type, *Error) {
 			return sdk.TypeUnknown, err
 		}
 		return d.Type, nil
-	case "BYTES", "DECIMAL", "DATE", "TIME", "TIMESTAMP":
+	case "DECIMAL":
+		return decimalType(t)
+	case "BYTES", "DATE", "TIME", "TIMESTAMP":
 		return sdk.TypeUnknown, notSupported(t.Pos(), strings.ToUpper(t.Name)+" type")
 	}
 	return sdk.TypeUnknown, errorf(t.Pos(), "Unknown type: %s", t.Name)
 }
 
-// isNumeric reports whether t is INT, BIGINT or DOUBLE.
-func isNumeric(t sdk.Type) bool { return t.IsNumeric() }
+// isNumeric reports whether t is INT, BIGINT, DECIMAL or DOUBLE.
+func isNumeric(t sdk.Type) bool { return t.IsNumeric() || isDecimalish(t) }
 
-// numericRank orders the numeric types by width: INT < BIGINT < DOUBLE, as
-// ksqlDB widens them (DECIMAL, which sits between BIGINT and DOUBLE in
-// ksqlDB, does not exist here yet).
+// numericRank orders the numeric types by width: INT < BIGINT < DECIMAL <
+// DOUBLE, as ksqlDB widens them.
 func numericRank(t sdk.Type) int {
-	switch t {
-	case sdk.TypeInt:
+	switch {
+	case t == sdk.TypeInt:
 		return 1
-	case sdk.TypeBigInt:
+	case t == sdk.TypeBigInt:
 		return 2
-	case sdk.TypeDouble:
+	case isDecimalish(t):
 		return 3
+	case t == sdk.TypeDouble:
+		return 4
 	}
 	return 0
 }
 
-// widerNumeric returns the wider of two numeric types.
+// widerNumeric returns the common type of two numeric types: the wider
+// one, or for DECIMALs the DECIMAL that holds both (typeWideDecimal when
+// that is wider than wasmstream's DECIMAL).
 func widerNumeric(a, b sdk.Type) sdk.Type {
+	if a != sdk.TypeDouble && b != sdk.TypeDouble && (isDecimalish(a) || isDecimalish(b)) {
+		return widerDecimal(a, b)
+	}
 	if numericRank(a) >= numericRank(b) {
 		return a
 	}
@@ -61,10 +69,15 @@ func widerNumeric(a, b sdk.Type) sdk.Type {
 }
 
 // canWiden reports whether a value of type from can be used where to is
-// expected without an explicit CAST: the same type, or a numeric widening.
+// expected without an explicit CAST: the same type, or a numeric widening
+// (into a DECIMAL only when it keeps every digit, as ksqlDB's coercer).
 func canWiden(from, to sdk.Type) bool {
 	if from == to {
 		return true
+	}
+	if to.IsDecimal() {
+		pf, sf, ok := decimalParts(from)
+		return ok && from != typeWideDecimal && to.Precision()-to.Scale() >= pf-sf && to.Scale() >= sf
 	}
 	return isNumeric(from) && isNumeric(to) && numericRank(from) < numericRank(to)
 }

@@ -48,10 +48,10 @@ func canNull(e plan.Expr) bool {
 			}
 		}
 		return canNull(e.X) || canNull(e.Y)
-	case *plan.IsNull:
+	case *plan.IsNull, *plan.Construct:
 		return false
 	case *plan.Convert:
-		return canNull(e.X) || (e.NullOnError && fallible(e.X.Type(), e.To))
+		return canNull(e.X) || (e.NullOnError && fallible(e.X.Type(), e.To)) || decFallible(e.X.Type(), e.To)
 	case *plan.Case:
 		for _, w := range e.Whens {
 			if canNull(w.Then) {
@@ -264,6 +264,10 @@ func (c *fn) wrapInt(t sdk.Type) {
 // arith emits +, -, *, / and %.
 func (c *fn) arith(e *plan.Binary, nullL label) {
 	f := c.f
+	if e.T.IsDecimal() {
+		c.decArith(e, nullL)
+		return
+	}
 	if e.T == sdk.TypeDouble {
 		c.value(e.X, nullL)
 		c.value(e.Y, nullL)
@@ -619,8 +623,7 @@ func (c *fn) cmpValue(e *plan.Binary) {
 	f := c.f
 	t := cmpType(e)
 	if !canNull(e.X) && !canNull(e.Y) && !t.IsVarLen() {
-		c.value(e.X, noLabel)
-		c.value(e.Y, noLabel)
+		c.cmpOperands(e, noLabel)
 		c.cmpOp(t, e.Op)
 		return
 	}
@@ -751,8 +754,7 @@ func (c *fn) cmpJump(e *plan.Binary, when bool, l label) {
 		}
 		c.brIf(l)
 	default:
-		c.value(e.X, nullL)
-		c.value(e.Y, nullL)
+		c.cmpOperands(e, nullL)
 		op := e.Op
 		if !when {
 			op = negate(op)
