@@ -712,7 +712,7 @@ func (t *task) write(q *Query, r *Record, m rowMeta, row int) bool {
 			continue
 		}
 		switch b.typ {
-		case sdk.TypeString, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+		case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 			if !t.batch.SetString(col, row, v.S) {
 				return false
 			}

@@ -247,6 +247,13 @@ func (s *delimitedSerde) setField(c int, tok []byte, escaped bool, row []sdk.Val
 			row[c] = sdk.Value{Type: sdk.TypeDouble, F: f}
 			return nil
 		}
+	default:
+		if col.Type.IsDecimal() {
+			if v, ok := parseDecimalText(col.Type, tok); ok {
+				row[c] = v
+				return nil
+			}
+		}
 	}
 	return s.err(col.Name, fmt.Sprintf("cannot parse %s as %s", quoteValue(tok), col.Type))
 }
@@ -291,6 +298,10 @@ func (s *delimitedSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
 			text = strconv.AppendInt(tmp[:0], v.I, 10)
 		case sdk.TypeDouble:
 			text = appendJavaDouble(tmp[:0], v.F)
+		default:
+			if col.Type.IsDecimal() {
+				text = appendDecimalText(tmp[:0], v)
+			}
 		}
 		if needsQuote(text, c == 0, s.delim) {
 			dst = append(dst, '"')

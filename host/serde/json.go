@@ -433,6 +433,14 @@ func (s *jsonSerde) decodeField(c int, raw []byte, escaped bool, row []sdk.Value
 		}
 		row[c] = sdk.Value{Type: sdk.TypeString, S: v}
 		return nil
+	case sdk.TypeBytes:
+		if first == '"' {
+			if b, ok := decodeBase64(raw[1 : len(raw)-1]); ok {
+				row[c] = sdk.Value{Type: sdk.TypeBytes, S: b}
+				return nil
+			}
+			return s.err(col.Name, "cannot decode the string as base64 BYTES")
+		}
 	case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 		enc, err := decodeComplexJSON(nil, col.Desc, raw)
 		if err != nil {
@@ -440,6 +448,17 @@ func (s *jsonSerde) decodeField(c int, raw []byte, escaped bool, row []sdk.Value
 		}
 		row[c] = sdk.Value{Type: col.Type, S: string(enc)}
 		return nil
+	}
+	if col.Type.IsDecimal() {
+		text := raw
+		if first == '"' {
+			text, _ = s.smallString(raw)
+		}
+		if v, ok := parseDecimalText(col.Type, text); ok && (first == '-' || isDigit(first) || first == '"') {
+			row[c] = v
+			return nil
+		}
+		return s.err(col.Name, fmt.Sprintf("cannot convert %s to %s", quoteRaw(raw), col.Type))
 	}
 	return s.err(col.Name, fmt.Sprintf("cannot convert a JSON %s to %s", kindOf(first), col.Type))
 }
@@ -517,6 +536,8 @@ func (s *jsonSerde) appendValue(dst []byte, c int, v sdk.Value) ([]byte, error) 
 			return append(dst, '"'), nil
 		}
 		return appendJavaDouble(dst, v.F), nil
+	case sdk.TypeBytes:
+		return appendBase64JSON(dst, v.S), nil
 	case sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 		out, err := appendComplexJSON(dst, col.Desc, v.S)
 		if err != nil {
@@ -524,6 +545,9 @@ func (s *jsonSerde) appendValue(dst []byte, c int, v sdk.Value) ([]byte, error) 
 		}
 		return out, nil
 	default:
+		if col.Type.IsDecimal() {
+			return appendDecimalText(dst, v), nil
+		}
 		return appendJSONString(dst, v.S), nil
 	}
 }

@@ -148,7 +148,10 @@ func New(format string, cols []sdk.Column, opts Options) (Serde, error) {
 				return nil, fmt.Errorf("column `%s` of type %s has no valid type descriptor", c.Name, c.Type)
 			}
 		default:
-			return nil, fmt.Errorf("the '%s' format does not support type '%s', column: `%s`", f, c.Type, c.Name)
+			if formatSupports(f, c.Type) {
+				continue
+			}
+			return nil, fmt.Errorf("the '%s' format does not support type '%s', column: `%s`", f, typeFamily(c.Type), c.Name)
 		}
 	}
 	switch f {

@@ -246,7 +246,7 @@ var statefulFiles = []string{
 // variants that analyze, and negative variants rejected at the last
 // statement with ksqlDB's message.
 const (
-	floorStatefulAnalyzed = 128
+	floorStatefulAnalyzed = 138
 	floorStatefulMessage  = 57
 )
 

@@ -95,7 +95,7 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		}
 		switch e.Op {
 		case plan.OpNeg:
-			if !e.T.IsNumeric() || e.X.Type() != e.T {
+			if !(e.T.IsNumeric() || e.T.IsDecimal()) || e.X.Type() != e.T {
 				return bad("negation of %s as %s", e.X.Type(), e.T)
 			}
 		case plan.OpNot:
@@ -112,7 +112,14 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		}
 		xt, yt := e.X.Type(), e.Y.Type()
 		switch e.Op {
-		case plan.OpAdd, plan.OpSub, plan.OpMul, plan.OpDiv, plan.OpMod:
+		case plan.OpAdd, plan.OpSub, plan.OpMul:
+			if e.T.IsDecimal() && (xt.IsDecimal() || isNullConst(e.X)) && (yt.IsDecimal() || isNullConst(e.Y)) {
+				return nil // operands of their own scales, brought to T's by decArith
+			}
+			if !e.T.IsNumeric() || !sameOrNull(e.X, e.T) || !sameOrNull(e.Y, e.T) {
+				return bad("arithmetic on %s and %s as %s", xt, yt, e.T)
+			}
+		case plan.OpDiv, plan.OpMod:
 			if !e.T.IsNumeric() || !sameOrNull(e.X, e.T) || !sameOrNull(e.Y, e.T) {
 				return bad("arithmetic on %s and %s as %s", xt, yt, e.T)
 			}
@@ -120,6 +127,9 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 			t := xt
 			if t == sdk.TypeUnknown {
 				t = yt
+			}
+			if e.T == sdk.TypeBoolean && (xt.IsDecimal() || yt.IsDecimal()) && isExactNumeric(xt) && isExactNumeric(yt) {
+				return nil // compared exactly across scales (cmpOperands)
 			}
 			if e.T != sdk.TypeBoolean || !knownType(t) || !sameOrNull(e.X, t) || !sameOrNull(e.Y, t) {
 				return bad("comparison of %s and %s", xt, yt)
@@ -200,8 +210,10 @@ func convertible(from, to sdk.Type) bool {
 		return true
 	}
 	switch {
-	case from.IsNumeric() && (to.IsNumeric() || to == sdk.TypeString):
+	case (from.IsNumeric() || from.IsDecimal()) && (to.IsNumeric() || to.IsDecimal() || to == sdk.TypeString):
 		return true
+	case from == sdk.TypeString && to == sdk.TypeBytes, from == sdk.TypeBytes:
+		return false
 	case from == sdk.TypeString:
 		return true
 	case from == sdk.TypeBoolean:

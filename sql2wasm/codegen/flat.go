@@ -78,7 +78,7 @@ func flatLeaves(e plan.Expr) int {
 				}
 				return -1
 			}
-			if flatOperand(x.X) && flatOperand(x.Y) {
+			if flatOperand(x.X) && flatOperand(x.Y) && !mixedDecimalCmp(x) {
 				return 1
 			}
 		}

@@ -55,6 +55,10 @@ func (c *fn) convert(e *plan.Convert, nullL label) {
 		c.value(e.X, nullL)
 		return
 	}
+	if from.IsDecimal() || to.IsDecimal() {
+		c.decConvert(e, nullL)
+		return
+	}
 	switch {
 	case from == sdk.TypeInt && to == sdk.TypeBigInt:
 		c.value(e.X, nullL) // INT is already a sign-extended i64

@@ -1,0 +1,266 @@
+package codegen
+
+import (
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+	"github.com/wasmstream/wasmstream/sql2wasm/wasm"
+)
+
+// DECIMAL(p, s) values are unscaled i64 (see sdk/decimal.go); the scale is
+// in the type. Arithmetic and comparisons stay in wasm; conversions from
+// text and DOUBLE, and formatting, are intrinsics.
+
+// decScale is the scale of a DECIMAL type; integers have scale 0.
+func decScale(t sdk.Type) int { return t.Scale() }
+
+// mixedDecimalCmp reports whether a comparison has a DECIMAL operand and
+// operands of different scales (the analyzer leaves them so, see
+// cmpOperands).
+func mixedDecimalCmp(e *plan.Binary) bool {
+	xt, yt := e.X.Type(), e.Y.Type()
+	return (xt.IsDecimal() || yt.IsDecimal()) && decScale(xt) != decScale(yt)
+}
+
+// cmpOperands pushes two i64 whose signed comparison is that of e.X and
+// e.Y. For operands of different scales sx < sy, y is split into
+// q = y / 10^(sy-sx) and r = y % 10^(sy-sx) (both truncated toward zero):
+// x < y exactly when x < q, or x == q and 0 < r. So the pair pushed is
+// (x, q) when they differ, else (0, r): no rescaling, hence no overflow.
+func (c *fn) cmpOperands(e *plan.Binary, nullL label) {
+	if !mixedDecimalCmp(e) {
+		c.value(e.X, nullL)
+		c.value(e.Y, nullL)
+		return
+	}
+	f := c.f
+	sx, sy := decScale(e.X.Type()), decScale(e.Y.Type())
+	tx, ty, q, r := c.tmp(wasm.I64), c.tmp(wasm.I64), c.tmp(wasm.I64), c.tmp(wasm.I64)
+	c.value(e.X, nullL)
+	f.LocalSet(tx)
+	c.value(e.Y, nullL)
+	f.LocalSet(ty)
+	small, big, d := tx, ty, sy-sx
+	if sx > sy {
+		small, big, d = ty, tx, sx-sy
+	}
+	f.LocalGet(big)
+	f.I64Const(sdk.Pow10(d))
+	f.I64DivS()
+	f.LocalSet(q)
+	f.LocalGet(big)
+	f.I64Const(sdk.Pow10(d))
+	f.I64RemS()
+	f.LocalSet(r)
+	// pair(a, b) pushes select(a, 0, differ), select(b, r', differ) in
+	// operand order: the small-scale side against q, or 0 against r.
+	differ := func() {
+		f.LocalGet(small)
+		f.LocalGet(q)
+		f.I64Ne()
+	}
+	if sx < sy {
+		f.LocalGet(small)
+		f.I64Const(0)
+		differ()
+		f.Select()
+		f.LocalGet(q)
+		f.LocalGet(r)
+		differ()
+		f.Select()
+	} else {
+		f.LocalGet(q)
+		f.LocalGet(r)
+		differ()
+		f.Select()
+		f.LocalGet(small)
+		f.I64Const(0)
+		differ()
+		f.Select()
+	}
+	c.put(wasm.I64, tx)
+	c.put(wasm.I64, ty)
+	c.put(wasm.I64, q)
+	c.put(wasm.I64, r)
+}
+
+// decArith emits + - * of DECIMALs: the analyzer chose a result type in
+// which the exact result fits (ksqlDB's precision rules, at most 18 digits),
+// so the only work is bringing the addends to the result's scale.
+func (c *fn) decArith(e *plan.Binary, nullL label) {
+	f := c.f
+	s := decScale(e.T)
+	operand := func(x plan.Expr) {
+		c.value(x, nullL)
+		if e.Op != plan.OpMul {
+			if d := s - decScale(x.Type()); d > 0 {
+				f.I64Const(sdk.Pow10(d))
+				f.I64Mul()
+			}
+		}
+	}
+	operand(e.X)
+	operand(e.Y)
+	switch e.Op {
+	case plan.OpAdd:
+		f.I64Add()
+	case plan.OpSub:
+		f.I64Sub()
+	case plan.OpMul:
+		f.I64Mul()
+	}
+}
+
+// decConvert emits conversions from and to DECIMAL.
+func (c *fn) decConvert(e *plan.Convert, nullL label) {
+	f := c.f
+	from, to := e.X.Type(), e.To
+	switch {
+	case to.IsDecimal() && (from.IsDecimal() || from == sdk.TypeInt || from == sdk.TypeBigInt):
+		c.value(e.X, nullL)
+		sf, st := decScale(from), to.Scale()
+		fits := intDigits(from) <= to.Precision()-st
+		if st >= sf {
+			// Checked before scaling up, which could otherwise overflow.
+			if !fits {
+				c.checkDigits(to.Precision()-(st-sf), nullL)
+			}
+			if st > sf {
+				f.I64Const(sdk.Pow10(st - sf))
+				f.I64Mul()
+			}
+			return
+		}
+		c.roundHalfUp(sdk.Pow10(sf - st))
+		if !fits || intDigits(from) >= to.Precision()-st {
+			// Rounding up can add a digit (9.99 to 10.0).
+			c.checkDigits(to.Precision(), nullL)
+		}
+	case to.IsDecimal() && from == sdk.TypeString:
+		p, n := c.strParts(e.X, nullL)
+		c.base()
+		f.LocalGet(p)
+		f.LocalGet(n)
+		f.I32Const(int32(to.Precision()))
+		f.I32Const(int32(to.Scale()))
+		f.Call(c.g.intrinsic(sdk.IntrDecParse))
+		c.checkIntrinsicError(true, nullL)
+		c.putParts(p, n)
+	case to.IsDecimal() && from == sdk.TypeDouble:
+		c.value(e.X, nullL)
+		v := c.tmp(wasm.F64)
+		f.LocalSet(v)
+		c.base()
+		f.LocalGet(v)
+		c.put(wasm.F64, v)
+		f.I32Const(int32(to.Precision()))
+		f.I32Const(int32(to.Scale()))
+		f.Call(c.g.intrinsic(sdk.IntrDecFromDouble))
+		c.checkIntrinsicError(true, nullL)
+	case to == sdk.TypeDouble:
+		c.value(e.X, nullL)
+		f.F64ConvertI64S()
+		if s := from.Scale(); s > 0 {
+			f.F64Const(float64(sdk.Pow10(s)))
+			f.F64Div()
+		}
+	case to == sdk.TypeInt || to == sdk.TypeBigInt:
+		c.value(e.X, nullL) // truncated toward zero, as BigDecimal.longValue
+		if s := from.Scale(); s > 0 {
+			f.I64Const(sdk.Pow10(s))
+			f.I64DivS()
+		}
+		if to == sdk.TypeInt {
+			f.I64Extend32S()
+		}
+	case to == sdk.TypeString:
+		c.value(e.X, nullL)
+		v := c.tmp(wasm.I64)
+		f.LocalSet(v)
+		c.base()
+		f.LocalGet(v)
+		c.put(wasm.I64, v)
+		f.I32Const(int32(from.Scale()))
+		f.Call(c.g.intrinsic(sdk.IntrDecFormat))
+		c.checkStrResult()
+	}
+}
+
+// decFallible reports whether a conversion to a DECIMAL can fail (and give
+// NULL): from text or DOUBLE, or into fewer integer digits, or rounding.
+func decFallible(from, to sdk.Type) bool {
+	if !to.IsDecimal() || from == to {
+		return false
+	}
+	if from != sdk.TypeInt && from != sdk.TypeBigInt && !from.IsDecimal() {
+		return true
+	}
+	return decScale(from) > to.Scale() || intDigits(from) > to.Precision()-to.Scale()
+}
+
+// isExactNumeric reports whether t is INT, BIGINT or a DECIMAL.
+func isExactNumeric(t sdk.Type) bool {
+	return t == sdk.TypeInt || t == sdk.TypeBigInt || t.IsDecimal()
+}
+
+// intDigits is the number of integer digits a numeric type can have.
+func intDigits(t sdk.Type) int {
+	switch {
+	case t == sdk.TypeInt:
+		return 10
+	case t == sdk.TypeBigInt:
+		return 19
+	case t.IsDecimal():
+		return t.Precision() - t.Scale()
+	}
+	return 19
+}
+
+// roundHalfUp divides the i64 on the stack by d, rounding halves away from
+// zero: q + (2r >= d) - (-2r >= d) with q, r truncated.
+func (c *fn) roundHalfUp(d int64) {
+	f := c.f
+	x := c.tmp(wasm.I64)
+	r := c.tmp(wasm.I64)
+	f.LocalTee(x)
+	f.I64Const(d)
+	f.I64RemS()
+	f.LocalSet(r)
+	f.LocalGet(x)
+	f.I64Const(d)
+	f.I64DivS()
+	f.LocalGet(r)
+	f.I64Const(1)
+	f.I64Shl()
+	f.I64Const(d)
+	f.I64GeS()
+	f.I64ExtendI32U()
+	f.I64Add()
+	f.I64Const(0)
+	f.LocalGet(r)
+	f.I64Sub()
+	f.I64Const(1)
+	f.I64Shl()
+	f.I64Const(d)
+	f.I64GeS()
+	f.I64ExtendI32U()
+	f.I64Sub()
+	c.put(wasm.I64, x)
+	c.put(wasm.I64, r)
+}
+
+// checkDigits leaves the i64 on the stack and branches to nullL when it has
+// more than p digits.
+func (c *fn) checkDigits(p int, nullL label) {
+	f := c.f
+	v := c.tmp(wasm.I64)
+	f.LocalTee(v)
+	f.I64Const(sdk.Pow10(p) - 1)
+	f.I64GtS()
+	f.LocalGet(v)
+	f.I64Const(-(sdk.Pow10(p) - 1))
+	f.I64LtS()
+	f.I32Or()
+	c.brIf(nullL)
+	f.LocalGet(v)
+	c.put(wasm.I64, v)
+}
