@@ -294,7 +294,7 @@ func BenchmarkWindowedCount(b *testing.B) {
 	goruntime.KeepAlive(q)
 	_ = q.Close(ctx)
 
-	var engTime, natTime time.Duration
+	tm := newTiming()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -302,7 +302,7 @@ func BenchmarkWindowedCount(b *testing.B) {
 		q, _ := newQuery()
 		nat := newNativeWindowed(b, q.Manifest())
 		b.StartTimer()
-		if err := runAlternating(ctx, recs, q.Process, nat.run, &engTime, &natTime); err != nil {
+		if err := tm.runAlternating(ctx, recs, q.Process, nat.run); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
@@ -310,11 +310,7 @@ func BenchmarkWindowedCount(b *testing.B) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	n := float64(b.N * len(recs))
-	engRate, natRate := n/engTime.Seconds(), n/natTime.Seconds()
-	b.ReportMetric(engRate, "engine-events/s")
-	b.ReportMetric(natRate, "native-events/s")
-	b.ReportMetric(engRate/natRate, "engine/native")
+	tm.report(b, float64(b.N*len(recs)))
 	b.ReportMetric(float64(len(nat.windows)), "live-windows")
 	b.ReportMetric(float64(engGrowth)/float64(windows), "engine-B/window")
 	b.ReportMetric(float64(natGrowth)/float64(windows), "native-B/window")
@@ -322,27 +318,63 @@ func BenchmarkWindowedCount(b *testing.B) {
 	b.ReportMetric(0, "ns/op") // an op is both paths over 1M events
 }
 
+// clock is a moment in wall-clock and process CPU time; rates over CPU
+// time are the ones to read on a machine with other load (they do not
+// count the time the process waited for a core).
+type clock struct{ wall, cpu time.Duration }
+
+// timing adds up each path's time.
+type timing struct {
+	base     time.Time
+	eng, nat clock
+}
+
+func newTiming() *timing { return &timing{base: time.Now()} }
+
+func (t *timing) now() clock {
+	c, _ := processCPU()
+	return clock{time.Since(t.base), c} // monotonic
+}
+
+// report reports both paths' rates over n records and their ratios, over
+// wall-clock and (where available) CPU time.
+func (t *timing) report(b *testing.B, n float64) {
+	engRate, natRate := n/t.eng.wall.Seconds(), n/t.nat.wall.Seconds()
+	b.ReportMetric(engRate, "engine-rec/s")
+	b.ReportMetric(natRate, "native-rec/s")
+	b.ReportMetric(engRate/natRate, "engine/native")
+	if t.eng.cpu > 0 && t.nat.cpu > 0 {
+		engRate, natRate = n/t.eng.cpu.Seconds(), n/t.nat.cpu.Seconds()
+		b.ReportMetric(engRate, "engine-rec/cpu-s")
+		b.ReportMetric(natRate, "native-rec/cpu-s")
+		b.ReportMetric(engRate/natRate, "engine/native-cpu")
+	}
+}
+
 // runAlternating runs recs through two paths, alternating poll by poll and
 // swapping which goes first (the second finds the poll in the CPU cache),
 // and adds each path's time to its total.
-func runAlternating(ctx context.Context, recs []executor.Record, eng, nat func(context.Context, []executor.Record) error, engTime, natTime *time.Duration) error {
+func (t *timing) runAlternating(ctx context.Context, recs []executor.Record, eng, nat func(context.Context, []executor.Record) error) error {
 	for j := 0; j < len(recs); j += pollSize {
 		poll := recs[j:min(j+pollSize, len(recs))]
 		first, second := eng, nat
-		t1, t2 := engTime, natTime
+		t1, t2 := &t.eng, &t.nat
 		if (j/pollSize)%2 == 1 {
 			first, second, t1, t2 = second, first, t2, t1
 		}
-		start := time.Now()
+		start := t.now()
 		if err := first(ctx, poll); err != nil {
 			return err
 		}
-		mid := time.Now()
+		mid := t.now()
 		if err := second(ctx, poll); err != nil {
 			return err
 		}
-		*t1 += mid.Sub(start)
-		*t2 += time.Since(mid)
+		end := t.now()
+		t1.wall += mid.wall - start.wall
+		t1.cpu += mid.cpu - start.cpu
+		t2.wall += end.wall - mid.wall
+		t2.cpu += end.cpu - mid.cpu
 	}
 	return nil
 }
@@ -478,14 +510,18 @@ func BenchmarkStreamTableJoin(b *testing.B) {
 	q, sink := newQuery()
 	nat := newNativeJoin(b, q.Manifest())
 
-	start := time.Now()
+	lt := newTiming()
+	start := lt.now()
 	if err := processAll(ctx, q, clients); err != nil {
 		skipIfNotSupported(b, "the engine, loading the clients table", err)
 	}
-	engLoad := time.Since(start)
-	start = time.Now()
+	mid := lt.now()
 	nat.load(clients)
-	natLoad := time.Since(start)
+	end := lt.now()
+	engLoad, natLoad := mid.cpu-start.cpu, end.cpu-mid.cpu
+	if engLoad <= 0 || natLoad <= 0 {
+		engLoad, natLoad = mid.wall-start.wall, end.wall-mid.wall
+	}
 	if sink.records != 0 {
 		b.Fatalf("loading the table produced %d records", sink.records)
 	}
@@ -501,20 +537,17 @@ func BenchmarkStreamTableJoin(b *testing.B) {
 	}
 	outputs := sink.records
 
-	var engTime, natTime time.Duration
+	tm := newTiming()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := runAlternating(ctx, mortgages, q.Process, nat.run, &engTime, &natTime); err != nil {
+		if err := tm.runAlternating(ctx, mortgages, q.Process, nat.run); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.StopTimer()
-	n := float64(b.N * len(mortgages))
-	engRate, natRate := n/engTime.Seconds(), n/natTime.Seconds()
-	b.ReportMetric(engRate, "engine-records/s")
-	b.ReportMetric(natRate, "native-records/s")
-	b.ReportMetric(engRate/natRate, "engine/native")
+	tm.report(b, float64(b.N*len(mortgages)))
+	// One load, so its rates are rough: over CPU time where available.
 	b.ReportMetric(float64(len(clients))/engLoad.Seconds(), "engine-load-rows/s")
 	b.ReportMetric(float64(len(clients))/natLoad.Seconds(), "native-load-rows/s")
 	b.ReportMetric(float64(outputs), "outputs")
@@ -528,20 +561,24 @@ func BenchmarkWindowedCountEngine(b *testing.B) {
 	ctx := context.Background()
 	recs := genSaturation()
 	newQuery := statefulQuery(b, windowedScript)
+	var cpu time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		q, _ := newQuery() // fresh state: the same events are late the second time
+		c0, _ := processCPU()
 		b.StartTimer()
 		if err := processAll(ctx, q, recs); err != nil {
 			skipIfNotSupported(b, "the engine, running the windowed count", err)
 		}
 		b.StopTimer()
+		c1, _ := processCPU()
+		cpu += c1 - c0
 		_ = q.Close(ctx)
 		b.StartTimer()
 	}
-	b.ReportMetric(float64(b.N*len(recs))/b.Elapsed().Seconds(), "events/s")
+	reportRate(b, float64(b.N*len(recs)), cpu)
 }
 
 func BenchmarkStreamTableJoinEngine(b *testing.B) {
@@ -552,11 +589,23 @@ func BenchmarkStreamTableJoinEngine(b *testing.B) {
 		skipIfNotSupported(b, "the engine, loading the clients table", err)
 	}
 	b.ReportAllocs()
+	c0, _ := processCPU()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := processAll(ctx, q, mortgages); err != nil {
 			skipIfNotSupported(b, "the engine, running the join", err)
 		}
 	}
-	b.ReportMetric(float64(b.N*len(mortgages))/b.Elapsed().Seconds(), "records/s")
+	b.StopTimer()
+	c1, _ := processCPU()
+	reportRate(b, float64(b.N*len(mortgages)), c1-c0)
+}
+
+// reportRate reports n records over the benchmark's time, and over cpu
+// (process CPU time) when it was measured.
+func reportRate(b *testing.B, n float64, cpu time.Duration) {
+	b.ReportMetric(n/b.Elapsed().Seconds(), "rec/s")
+	if cpu > 0 {
+		b.ReportMetric(n/cpu.Seconds(), "rec/cpu-s")
+	}
 }
