@@ -161,7 +161,7 @@ func sourceSchema(src *sdk.Source) []schemaColumn {
 	cols := make([]schemaColumn, 0, len(src.Columns))
 	for _, c := range src.Columns {
 		t := c.Type.String()
-		if c.Type.IsComplex() {
+		if c.Type.IsComplex() || c.Type.IsDecimal() {
 			// The expected schema is normalized the same way.
 			if nt, err := normalizeType(c.TypeString()); err == nil {
 				t = nt
