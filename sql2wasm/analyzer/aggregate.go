@@ -603,6 +603,12 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 			call.fn = sdk.AggMax
 		}
 	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+		for i, a := range x.Args[1:] {
+			if _, ok := unparen(a).(*ast.Literal); !ok {
+				return errorf(a.Pos(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'",
+					i+2, name, formatExpr(a, nil))
+			}
+		}
 		keepNulls := false
 		if len(args) == 2 && args[1].Type() == sdk.TypeBoolean {
 			// (x, TRUE) ignores NULLs, which is the default; (x, FALSE)

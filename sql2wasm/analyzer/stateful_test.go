@@ -414,6 +414,8 @@ func TestStatefulErrors(t *testing.T) {
 		{statefulStream + "CREATE TABLE O AS SELECT ID, COUNT(*) FROM S GROUP BY ID HAVING COUNT(*) + 1;", "2:65",
 			"Type error in HAVING expression: Should evaluate to boolean but is (COUNT(*) + 1) (BIGINT) instead."},
 
+		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, V) AS F FROM S GROUP BY ID;", "2:55",
+			"Parameter 2 passed to function EARLIEST_BY_OFFSET must be a literal constant, but was expression: 'V'"},
 		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, 2) AS F FROM S GROUP BY ID;", "2:30",
 			"not supported yet: EARLIEST_BY_OFFSET of several values (an ARRAY result)"},
 		{joinStreams + "CREATE STREAM O AS SELECT L.B, R.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A PARTITION BY L.C;", "3:20",
