@@ -2,9 +2,14 @@ package runtime
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/tetratelabs/wazero/api"
 
+	"github.com/wasmstream/wasmstream/runtime/internal/jtext"
 	"github.com/wasmstream/wasmstream/sdk"
 )
 
@@ -91,4 +96,286 @@ func cxLookup(_ context.Context, mod api.Module, stack []uint64) {
 		}
 		i = v
 	}
+}
+
+// cxBuild: (base, tag, n, recs) -> str: a constructor's value, see
+// sdk.IntrCxBuild.
+func cxBuild(_ context.Context, mod api.Module, stack []uint64) {
+	mem := guestMemory(mod)
+	base := api.DecodeU32(stack[0])
+	tag := byte(api.DecodeU32(stack[1]))
+	n := api.DecodeU32(stack[2])
+	if n > 1<<20 || (tag != sdk.CxArray && tag != sdk.CxMap && tag != sdk.CxStruct) || (tag == sdk.CxMap && n%2 != 0) {
+		panic(fmt.Errorf("%w: %s called with tag %d and %d elements", ErrProtocol, sdk.IntrCxBuild, tag, n))
+	}
+	recs := span(mem, api.DecodeU32(stack[3]), n*16)
+	count := int(n)
+	if tag == sdk.CxMap {
+		count /= 2
+	}
+	out := sdk.CxAppendHeader(nil, tag, count)
+	for k := 0; k < int(n); k++ {
+		r := recs[k*16 : k*16+16]
+		v := binary.LittleEndian.Uint64(r)
+		switch r[8] {
+		case sdk.CxNull, sdk.CxFalse, sdk.CxTrue:
+			out = append(out, r[8])
+		case sdk.CxInt:
+			out = sdk.CxAppendInt(out, int64(v))
+		case sdk.CxDouble:
+			out = sdk.CxAppendDouble(out, math.Float64frombits(v))
+		case sdk.CxString:
+			out = sdk.CxAppendString(out, string(span(mem, uint32(v), uint32(v>>32))))
+		case sdk.CxArray, sdk.CxMap, sdk.CxStruct:
+			b := span(mem, uint32(v), uint32(v>>32))
+			if len(b) == 0 || b[0] != r[8] || sdk.CxSkip(b, 0) != len(b) {
+				panic(fmt.Errorf("%w: %s: element %d is not a valid complex value", ErrProtocol, sdk.IntrCxBuild, k))
+			}
+			out = append(out, b...)
+		default:
+			panic(fmt.Errorf("%w: %s: element %d has tag %d", ErrProtocol, sdk.IntrCxBuild, k, r[8]))
+		}
+	}
+	stack[0] = heapWrite(mem, base, out)
+}
+
+// heapWrite copies b to the heap of the stage region at base and returns
+// its slice, or heapFull.
+func heapWrite(mem []byte, base uint32, b []byte) uint64 {
+	free, ptr := heap(mem, base)
+	if len(b) > len(free) {
+		return heapFull
+	}
+	copy(free, b)
+	binary.LittleEndian.PutUint32(mem[base+sdk.HdrHeapPtr:], ptr+uint32(len(b)))
+	return strResult(ptr, uint32(len(b)))
+}
+
+// cxCast: (base, ptr, len, fromPtr, fromLen, toPtr, toLen) -> str, see
+// sdk.IntrCxCast.
+func cxCast(_ context.Context, mod api.Module, stack []uint64) {
+	mem := guestMemory(mod)
+	base := api.DecodeU32(stack[0])
+	v := arg(mem, stack, 1)
+	from, err := sdk.ParseTypeDesc(arg(mem, stack, 3))
+	if err != nil {
+		panic(fmt.Errorf("%w: %s: source type: %v", ErrProtocol, sdk.IntrCxCast, err))
+	}
+	to, err := sdk.ParseTypeDesc(arg(mem, stack, 5))
+	if err != nil {
+		panic(fmt.Errorf("%w: %s: target type: %v", ErrProtocol, sdk.IntrCxCast, err))
+	}
+	if !sdk.CxValid(from, v) || len(v) == 0 || v[0] == sdk.CxNull {
+		panic(fmt.Errorf("%w: %s: the value is not a valid %s", ErrProtocol, sdk.IntrCxCast, from))
+	}
+	var out []byte
+	if to.Type == sdk.TypeString {
+		out, _ = cxText(nil, from, v, 0)
+	} else {
+		out, _ = cxConvert(nil, from, to, v, 0)
+	}
+	stack[0] = heapWrite(mem, base, out)
+}
+
+// cxConvert appends the element b[i:] (valid, of type from) cast to type to
+// and returns the offset after it.
+func cxConvert(dst []byte, from, to *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
+	end := sdk.CxSkip(b, i)
+	if b[i] == sdk.CxNull {
+		return append(dst, sdk.CxNull), end
+	}
+	switch to.Type {
+	case sdk.TypeString:
+		if from.Type == sdk.TypeString {
+			return append(dst, b[i:end]...), end
+		}
+		text, _ := cxText(nil, from, b, i)
+		return sdk.CxAppendString(dst, string(text)), end
+	case sdk.TypeInt, sdk.TypeBigInt:
+		var v int64
+		switch from.Type {
+		case sdk.TypeInt, sdk.TypeBigInt:
+			v, _ = sdk.CxInt64(b[i:])
+		case sdk.TypeDouble:
+			f, _ := sdk.CxFloat64(b[i:])
+			v = javaLong(f)
+			if to.Type == sdk.TypeInt {
+				v = int64(javaInt(f))
+			}
+		case sdk.TypeString:
+			s, _ := sdk.CxStr(b[i:])
+			bits := 64
+			if to.Type == sdk.TypeInt {
+				bits = 32
+			}
+			var ok bool
+			if v, ok = jtext.ParseInt(s, bits); !ok {
+				return append(dst, sdk.CxNull), end
+			}
+		default:
+			return append(dst, sdk.CxNull), end
+		}
+		if to.Type == sdk.TypeInt {
+			v = int64(int32(v))
+		}
+		return sdk.CxAppendInt(dst, v), end
+	case sdk.TypeDouble:
+		switch from.Type {
+		case sdk.TypeInt, sdk.TypeBigInt:
+			v, _ := sdk.CxInt64(b[i:])
+			return sdk.CxAppendDouble(dst, float64(v)), end
+		case sdk.TypeDouble:
+			return append(dst, b[i:end]...), end
+		case sdk.TypeString:
+			s, _ := sdk.CxStr(b[i:])
+			if f, ok := jtext.ParseDouble(s); ok {
+				return sdk.CxAppendDouble(dst, f), end
+			}
+		}
+		return append(dst, sdk.CxNull), end
+	case sdk.TypeBoolean:
+		switch from.Type {
+		case sdk.TypeBoolean:
+			return append(dst, b[i]), end
+		case sdk.TypeString:
+			s, _ := sdk.CxStr(b[i:])
+			return sdk.CxAppendBool(dst, jtext.ParseBool(s)), end
+		}
+		return append(dst, sdk.CxNull), end
+	case sdk.TypeArray, sdk.TypeMap:
+		if from.Type != to.Type {
+			return append(dst, sdk.CxNull), end
+		}
+		tag, n, j, _ := sdk.CxCount(b[i:])
+		dst = sdk.CxAppendHeader(dst, tag, n)
+		j += i
+		for k := 0; k < n; k++ {
+			if tag == sdk.CxMap {
+				dst, j = cxConvert(dst, from.Key, to.Key, b, j)
+			}
+			dst, j = cxConvert(dst, from.Elem, to.Elem, b, j)
+		}
+		return dst, end
+	case sdk.TypeStruct:
+		if from.Type != sdk.TypeStruct {
+			return append(dst, sdk.CxNull), end
+		}
+		// Fields by name: where each source field starts.
+		starts := make([]int, len(from.Fields))
+		j := i + 5
+		for k := range from.Fields {
+			starts[k] = j
+			j = sdk.CxSkip(b, j)
+		}
+		dst = sdk.CxAppendHeader(dst, sdk.CxStruct, len(to.Fields))
+		for _, tf := range to.Fields {
+			found := false
+			for k, ff := range from.Fields {
+				if ff.Name == tf.Name {
+					dst, _ = cxConvert(dst, ff.Type, tf.Type, b, starts[k])
+					found = true
+					break
+				}
+			}
+			if !found {
+				dst = append(dst, sdk.CxNull)
+			}
+		}
+		return dst, end
+	}
+	return append(dst, sdk.CxNull), end
+}
+
+// cxText appends the element b[i:] (valid, of type d) as Java prints it
+// (String.valueOf of ksqlDB's value: List [1, 2], Map {a=1}, Struct
+// Struct{A=1} without its NULL fields) and returns the offset after it.
+func cxText(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
+	end := sdk.CxSkip(b, i)
+	var w jtext.Sink
+	switch b[i] {
+	case sdk.CxNull:
+		return append(dst, "null"...), end
+	case sdk.CxFalse:
+		return append(dst, "false"...), end
+	case sdk.CxTrue:
+		return append(dst, "true"...), end
+	case sdk.CxInt:
+		v, _ := sdk.CxInt64(b[i:])
+		return strconv.AppendInt(dst, v, 10), end
+	case sdk.CxDouble:
+		f, _ := sdk.CxFloat64(b[i:])
+		buf := make([]byte, 32)
+		w.Reset(buf)
+		jtext.FormatDouble(&w, f)
+		return append(dst, buf[:w.N]...), end
+	case sdk.CxString:
+		s, _ := sdk.CxStr(b[i:])
+		return append(dst, s...), end
+	}
+	tag, n, j, _ := sdk.CxCount(b[i:])
+	j += i
+	switch tag {
+	case sdk.CxArray:
+		dst = append(dst, '[')
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst, j = cxText(dst, d.Elem, b, j)
+		}
+		return append(dst, ']'), end
+	case sdk.CxMap:
+		dst = append(dst, '{')
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst, j = cxText(dst, d.Key, b, j)
+			dst = append(dst, '=')
+			dst, j = cxText(dst, d.Elem, b, j)
+		}
+		return append(dst, '}'), end
+	}
+	dst = append(dst, "Struct{"...)
+	first := true
+	for k := 0; k < n; k++ {
+		if b[j] == sdk.CxNull {
+			j++
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, d.Fields[k].Name...)
+		dst = append(dst, '=')
+		dst, j = cxText(dst, d.Fields[k].Type, b, j)
+	}
+	return append(dst, '}'), end
+}
+
+// javaLong and javaInt convert a double as Java's (long) and (int) casts:
+// truncation, saturation, NaN to 0.
+func javaLong(f float64) int64 {
+	switch {
+	case f != f:
+		return 0
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(f)
+}
+
+func javaInt(f float64) int32 {
+	switch {
+	case f != f:
+		return 0
+	case f >= math.MaxInt32:
+		return math.MaxInt32
+	case f <= math.MinInt32:
+		return math.MinInt32
+	}
+	return int32(f)
 }

@@ -431,3 +431,86 @@ func cxTagOf(t Type) byte {
 	}
 	return 0xff
 }
+
+// AppendTypeDesc appends the binary form of d that intrinsics receive (a
+// module keeps it in a data segment): the type byte; then for ARRAY the
+// element, for MAP the key and the value, for STRUCT a u32 count and per
+// field a u32 name length, the name and the field's type.
+func AppendTypeDesc(dst []byte, d *TypeDesc) []byte {
+	dst = append(dst, byte(d.Type))
+	switch d.Type {
+	case TypeArray:
+		dst = AppendTypeDesc(dst, d.Elem)
+	case TypeMap:
+		dst = AppendTypeDesc(AppendTypeDesc(dst, d.Key), d.Elem)
+	case TypeStruct:
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(d.Fields)))
+		for _, f := range d.Fields {
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(len(f.Name)))
+			dst = append(dst, f.Name...)
+			dst = AppendTypeDesc(dst, f.Type)
+		}
+	}
+	return dst
+}
+
+// ParseTypeDesc reads the binary form written by AppendTypeDesc; it never
+// panics on malformed input.
+func ParseTypeDesc(b []byte) (*TypeDesc, error) {
+	d, n, err := parseTypeDesc(b, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(b) {
+		return nil, errors.New("type descriptor: trailing bytes")
+	}
+	return d, nil
+}
+
+func parseTypeDesc(b []byte, i, depth int) (*TypeDesc, int, error) {
+	bad := errors.New("type descriptor: malformed")
+	if i >= len(b) || depth > MaxTypeDepth {
+		return nil, 0, bad
+	}
+	d := &TypeDesc{Type: Type(b[i])}
+	i++
+	var err error
+	switch d.Type {
+	case TypeArray:
+		d.Elem, i, err = parseTypeDesc(b, i, depth+1)
+	case TypeMap:
+		if d.Key, i, err = parseTypeDesc(b, i, depth+1); err == nil {
+			d.Elem, i, err = parseTypeDesc(b, i, depth+1)
+		}
+	case TypeStruct:
+		if len(b)-i < 4 {
+			return nil, 0, bad
+		}
+		n := int(binary.LittleEndian.Uint32(b[i:]))
+		i += 4
+		if n < 0 || n > len(b)-i {
+			return nil, 0, bad
+		}
+		for k := 0; k < n && err == nil; k++ {
+			if len(b)-i < 4 {
+				return nil, 0, bad
+			}
+			l := int(binary.LittleEndian.Uint32(b[i:]))
+			i += 4
+			if l < 0 || l > len(b)-i {
+				return nil, 0, bad
+			}
+			f := Field{Name: string(b[i : i+l])}
+			f.Type, i, err = parseTypeDesc(b, i+l, depth+1)
+			d.Fields = append(d.Fields, f)
+		}
+	default:
+		if !d.Type.IsKnown() {
+			return nil, 0, bad
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return d, i, nil
+}

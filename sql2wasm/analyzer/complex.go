@@ -13,7 +13,41 @@ func (c *exprChecker) castComplex(x *ast.Cast, v plan.Expr, to *sdk.TypeDesc) (p
 	if from.Equal(to) {
 		return v, nil
 	}
-	return nil, notSupported(x.Pos(), "CAST from "+from.String()+" to "+to.String())
+	if !castableComplex(from, to) {
+		return nil, c.genErr(x.Pos(), "Cast of %s to %s is not supported", from, to)
+	}
+	cv := &plan.Convert{At: x.Pos(), X: v, To: to.Type}
+	if to.Type.IsComplex() {
+		cv.ToDesc = to
+	}
+	return cv, nil
+}
+
+// castableComplex applies ksqlDB's rules for CAST with complex types: to
+// STRING, or to the same kind of complex type with castable parts (STRUCT
+// fields are matched by name, so any field set goes).
+func castableComplex(from, to *sdk.TypeDesc) bool {
+	if to.Type == sdk.TypeString {
+		return true
+	}
+	if from.Type != to.Type {
+		return !from.Type.IsComplex() && !to.Type.IsComplex() && castAllowed(from.Type, to.Type)
+	}
+	switch to.Type {
+	case sdk.TypeArray:
+		return castableComplex(from.Elem, to.Elem)
+	case sdk.TypeMap:
+		return castableComplex(from.Key, to.Key) && castableComplex(from.Elem, to.Elem)
+	case sdk.TypeStruct:
+		for _, tf := range to.Fields {
+			for _, ff := range from.Fields {
+				if ff.Name == tf.Name && !castableComplex(ff.Type, tf.Type) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // deref types s->f: field f of a STRUCT, matched by its exact name (the
@@ -110,4 +144,128 @@ func sameShape(a, b *sdk.TypeDesc) bool {
 func isDeref(e ast.Expr) bool {
 	_, ok := unparen(e).(*ast.Deref)
 	return ok
+}
+
+// elementsType finds the common type of constructor elements: the type of
+// the first typed one, numbers widened, and makes every element that type
+// (NULL literals typed). It fails for mixed types and when no element has a
+// type.
+func (c *exprChecker) elementsType(pos token.Pos, what string, args []plan.Expr) (*sdk.TypeDesc, *Error) {
+	var d *sdk.TypeDesc
+	for _, a := range args {
+		if isNull(a) {
+			continue
+		}
+		ad := plan.DescOf(a)
+		switch {
+		case d == nil:
+			d = ad
+		case isNumeric(d.Type) && isNumeric(ad.Type):
+			d = sdk.Scalar(widerNumeric(d.Type, ad.Type))
+		case !sameShape(d, ad):
+			return nil, typeErr(a.Pos(), "invalid input syntax for type %s: %s elements must all be of the same type, got %s and %s", d, what, d, ad)
+		}
+	}
+	if d == nil {
+		return nil, errorf(pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+	}
+	for i, a := range args {
+		args[i] = typedAs(a, d)
+	}
+	return d, nil
+}
+
+// typedAs makes e an expression of type d: a typed NULL for the NULL
+// literal, a numeric widening, e itself otherwise.
+func typedAs(e plan.Expr, d *sdk.TypeDesc) plan.Expr {
+	if isNull(e) {
+		k := &plan.Const{At: e.Pos(), V: sdk.Null(d.Type)}
+		if d.Type.IsComplex() {
+			k.D = d
+		}
+		return k
+	}
+	if isNumeric(e.Type()) && isNumeric(d.Type) && e.Type() != d.Type {
+		return coerce(e, d.Type)
+	}
+	return e
+}
+
+// arrayCons types ARRAY[e, ...].
+func (c *exprChecker) arrayCons(x *ast.ArrayCons) (plan.Expr, *Error) {
+	if len(x.Elems) == 0 {
+		return nil, notSupported(x.Pos(), "empty ARRAY[] constructors")
+	}
+	args := make([]plan.Expr, len(x.Elems))
+	for i, e := range x.Elems {
+		v, err := c.check(e)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	d, err := c.elementsType(x.Pos(), "array", args)
+	if err != nil {
+		return nil, err
+	}
+	return &plan.Construct{At: x.Pos(), Args: args, D: sdk.ArrayOf(d)}, nil
+}
+
+// mapCons types MAP(k := v, ...): STRING keys, values of one type.
+func (c *exprChecker) mapCons(x *ast.MapCons) (plan.Expr, *Error) {
+	if len(x.Keys) == 0 {
+		return nil, notSupported(x.Pos(), "empty MAP() constructors")
+	}
+	keys := make([]plan.Expr, len(x.Keys))
+	vals := make([]plan.Expr, len(x.Values))
+	for i := range x.Keys {
+		k, err := c.check(x.Keys[i])
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k
+		if vals[i], err = c.check(x.Values[i]); err != nil {
+			return nil, err
+		}
+	}
+	kd, err := c.elementsType(x.Pos(), "map key", keys)
+	if err != nil {
+		return nil, err
+	}
+	if kd.Type.IsComplex() {
+		return nil, errorf(x.Pos(), "Map keys must be primitive types, got: %s", kd)
+	}
+	vd, err := c.elementsType(x.Pos(), "map value", vals)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]plan.Expr, 0, 2*len(keys))
+	for i := range keys {
+		args = append(args, keys[i], vals[i])
+	}
+	return &plan.Construct{At: x.Pos(), Args: args, D: sdk.MapOf(kd, vd)}, nil
+}
+
+// structCons types STRUCT(name := v, ...): one field per argument, in order.
+func (c *exprChecker) structCons(x *ast.StructCons) (plan.Expr, *Error) {
+	args := make([]plan.Expr, len(x.Values))
+	fields := make([]sdk.Field, len(x.Values))
+	seen := map[string]bool{}
+	for i, e := range x.Values {
+		name := x.Names[i].Name
+		if seen[name] {
+			return nil, errorf(x.Names[i].Pos(), "Duplicate field names found in STRUCT: '%s'", name)
+		}
+		seen[name] = true
+		v, err := c.check(e)
+		if err != nil {
+			return nil, err
+		}
+		if isNull(v) {
+			return nil, errorf(e.Pos(), "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+		}
+		args[i] = v
+		fields[i] = sdk.Field{Name: name, Type: plan.DescOf(v)}
+	}
+	return &plan.Construct{At: x.Pos(), Args: args, D: sdk.StructOf(fields...)}, nil
 }

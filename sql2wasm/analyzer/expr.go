@@ -137,6 +137,12 @@ func (c *exprChecker) check(e ast.Expr) (plan.Expr, *Error) {
 		return c.call(x)
 	case *ast.Deref:
 		return c.deref(x)
+	case *ast.ArrayCons:
+		return c.arrayCons(x)
+	case *ast.MapCons:
+		return c.mapCons(x)
+	case *ast.StructCons:
+		return c.structCons(x)
 	case *ast.Subscript:
 		return c.subscript(x)
 	case nil:

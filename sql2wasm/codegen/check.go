@@ -146,12 +146,17 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		return sub(e.X)
 	case *plan.Element:
 		return checkElement(e, sub, bad)
+	case *plan.Construct:
+		return checkConstruct(e, sub, bad)
 	case *plan.Convert:
 		if err := sub(e.X); err != nil {
 			return err
 		}
 		if !knownType(e.To) {
 			return bad("conversion to %s", e.To)
+		}
+		if e.X.Type().IsComplex() || e.To.IsComplex() {
+			return checkComplexConvert(e, bad)
 		}
 		if !convertible(e.X.Type(), e.To) {
 			return fmt.Errorf("not supported yet: conversion from %s to %s", e.X.Type(), e.To)

@@ -108,3 +108,178 @@ func checkElement(e *plan.Element, sub func(...plan.Expr) error, bad func(string
 	}
 	return sub(e.Index)
 }
+
+// construct emits ARRAY[...], MAP(...) and STRUCT(...): the elements are
+// evaluated first (they may build values on the heap themselves), then
+// written as 16-byte records at the heap pointer, which cx_build reads
+// before it writes the value there.
+func (c *fn) construct(e *plan.Construct) {
+	f := c.f
+	n := len(e.Args)
+	vals := make([]uint32, n)
+	kinds := make([]uint32, n)
+	for k, a := range e.Args {
+		vals[k], kinds[k] = c.tmp(wasm.I64), c.tmp(wasm.I32)
+		f.I32Const(int32(sdk.CxNull))
+		f.LocalSet(kinds[k])
+		isNull := c.block(wasm.BlockEmpty)
+		c.value(a, isNull)
+		switch t := a.Type(); {
+		case t == sdk.TypeBoolean:
+			f.LocalTee(kinds[k])
+			f.I64ExtendI32U()
+			f.LocalSet(vals[k])
+			f.LocalGet(kinds[k])
+			f.I32Const(int32(sdk.CxFalse))
+			f.I32Add()
+			f.LocalSet(kinds[k])
+			c.endBlock()
+			continue
+		case t == sdk.TypeDouble:
+			f.I64ReinterpretF64()
+		}
+		f.LocalSet(vals[k])
+		f.I32Const(int32(cxTag(a.Type())))
+		f.LocalSet(kinds[k])
+		c.endBlock()
+	}
+	p := c.tmp(wasm.I32)
+	base := c.lay.Base
+	f.I32Const(0)
+	f.I32Load(2, base+sdk.HdrHeapPtr)
+	f.LocalTee(p)
+	f.I32Const(int32(16 * n))
+	f.I32Add()
+	f.I32Const(0)
+	f.I32Load(2, base+sdk.HdrHeapEnd)
+	f.I32GtU()
+	f.If(wasm.BlockEmpty)
+	c.returnStatus(sdk.StatusHeapFull)
+	f.End()
+	for k := range e.Args {
+		f.LocalGet(p)
+		f.LocalGet(vals[k])
+		f.I64Store(0, uint32(16*k))
+		f.LocalGet(p)
+		f.LocalGet(kinds[k])
+		f.I32Store8(0, uint32(16*k+8))
+		c.put(wasm.I64, vals[k])
+		c.put(wasm.I32, kinds[k])
+	}
+	c.base()
+	f.I32Const(int32(cxTag(e.D.Type)))
+	f.I32Const(int32(n))
+	f.LocalGet(p)
+	c.put(wasm.I32, p)
+	f.Call(c.g.intrinsic(sdk.IntrCxBuild))
+	c.checkStrResult()
+}
+
+// cxTag is the tag of a non-NULL element of type t (booleans excepted).
+func cxTag(t sdk.Type) byte {
+	switch t {
+	case sdk.TypeInt, sdk.TypeBigInt:
+		return sdk.CxInt
+	case sdk.TypeDouble:
+		return sdk.CxDouble
+	case sdk.TypeString:
+		return sdk.CxString
+	case sdk.TypeArray:
+		return sdk.CxArray
+	case sdk.TypeMap:
+		return sdk.CxMap
+	case sdk.TypeStruct:
+		return sdk.CxStruct
+	}
+	return sdk.CxNull
+}
+
+// convertComplex emits a CAST from a complex type to another or to STRING,
+// through cx_cast with both types' descriptors in data segments.
+func (c *fn) convertComplex(e *plan.Convert, nullL label) {
+	f := c.f
+	from := plan.DescOf(e.X)
+	to := e.ToDesc
+	if to == nil {
+		to = sdk.Scalar(e.To)
+	}
+	p, n := c.strParts(e.X, nullL)
+	fd := string(sdk.AppendTypeDesc(nil, from))
+	td := string(sdk.AppendTypeDesc(nil, to))
+	c.base()
+	f.LocalGet(p)
+	f.LocalGet(n)
+	f.I32Const(int32(c.g.constString(fd)))
+	f.I32Const(int32(len(fd)))
+	f.I32Const(int32(c.g.constString(td)))
+	f.I32Const(int32(len(td)))
+	f.Call(c.g.intrinsic(sdk.IntrCxCast))
+	c.putParts(p, n)
+	c.checkStrResult()
+}
+
+// checkConstruct checks a Construct against the plan contract.
+func checkConstruct(e *plan.Construct, sub func(...plan.Expr) error, bad func(string, ...any) error) error {
+	if e.D == nil || e.D.Check() != nil {
+		return bad("constructor of an invalid type")
+	}
+	if err := sub(e.Args...); err != nil {
+		return err
+	}
+	elem := func(a plan.Expr, d *sdk.TypeDesc) bool {
+		if isNullConst(a) {
+			return true
+		}
+		if a.Type() == sdk.TypeUnknown {
+			return false
+		}
+		return plan.DescOf(a).Equal(d) || (a.Type() == d.Type && !d.Type.IsComplex())
+	}
+	switch e.D.Type {
+	case sdk.TypeArray:
+		for _, a := range e.Args {
+			if !elem(a, e.D.Elem) {
+				return bad("array element of type %s in %s", a.Type(), e.D)
+			}
+		}
+	case sdk.TypeMap:
+		if len(e.Args)%2 != 0 {
+			return bad("map constructor with %d arguments", len(e.Args))
+		}
+		for k, a := range e.Args {
+			d := e.D.Elem
+			if k%2 == 0 {
+				d = e.D.Key
+			}
+			if !elem(a, d) {
+				return bad("map entry of type %s in %s", a.Type(), e.D)
+			}
+		}
+	case sdk.TypeStruct:
+		if len(e.Args) != len(e.D.Fields) {
+			return bad("struct constructor with %d values for %d fields", len(e.Args), len(e.D.Fields))
+		}
+		for k, a := range e.Args {
+			if !elem(a, e.D.Fields[k].Type) {
+				return bad("struct field %s of type %s", e.D.Fields[k].Name, a.Type())
+			}
+		}
+	default:
+		return bad("constructor of type %s", e.D)
+	}
+	return nil
+}
+
+// checkComplexConvert checks a CAST from or to a complex type: complex to
+// the same kind of complex type, or to STRING.
+func checkComplexConvert(e *plan.Convert, bad func(string, ...any) error) error {
+	from := plan.DescOf(e.X)
+	switch {
+	case isNullConst(e.X):
+	case e.To == sdk.TypeString && from.Type.IsComplex():
+	case e.ToDesc != nil && e.ToDesc.Type == e.To && e.ToDesc.Check() == nil && from.Type == e.To:
+	default:
+		return bad("conversion from %s to %s", from, e.To)
+	}
+	return nil
+}

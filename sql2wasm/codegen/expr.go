@@ -171,6 +171,10 @@ func (c *fn) value(e plan.Expr, nullL label) {
 	case *plan.IsNull:
 		c.isNull(e)
 	case *plan.Convert:
+		if e.X.Type().IsComplex() || e.To.IsComplex() {
+			c.convertComplex(e, nullL)
+			break
+		}
 		c.convert(e, nullL)
 	case *plan.Case:
 		res := c.block(wasm.BlockOf(valType(e.T)))
@@ -189,6 +193,8 @@ func (c *fn) value(e plan.Expr, nullL label) {
 		c.call(e, nullL)
 	case *plan.Element:
 		c.element(e, nullL)
+	case *plan.Construct:
+		c.construct(e)
 	}
 }
 

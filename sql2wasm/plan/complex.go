@@ -36,3 +36,21 @@ func (e *Element) Pos() token.Pos { return e.At }
 
 // Desc implements Described.
 func (e *Element) Desc() *sdk.TypeDesc { return e.D }
+
+// Construct builds a complex value: ARRAY[Args...], MAP(Args[0] :=
+// Args[1], ...), STRUCT(fields := Args...) in D's field order. Args already
+// have the element types of D (the analyzer inserted Convert nodes).
+type Construct struct {
+	At   token.Pos
+	Args []Expr
+	D    *sdk.TypeDesc
+}
+
+// Type implements Expr.
+func (e *Construct) Type() sdk.Type { return e.D.Type }
+
+// Pos implements Expr.
+func (e *Construct) Pos() token.Pos { return e.At }
+
+// Desc implements Described.
+func (e *Construct) Desc() *sdk.TypeDesc { return e.D }
