@@ -171,10 +171,14 @@ func Parse(data []byte) (*File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("test %d: %w", i+1, err)
 		}
-		if seen[t.Name] {
-			return nil, fmt.Errorf("test %d: duplicate test name %q", i+1, t.Name)
+		// Only expanded names must be unique (SEMANTICS.md 1.3): ksqlDB's
+		// files reuse a name for tests that differ in their formats.
+		for _, v := range ExpandTest(nil, t) {
+			if seen[v.Name] {
+				return nil, fmt.Errorf("test %d: duplicate test name %q", i+1, strings.TrimPrefix(v.Name, " - "))
+			}
+			seen[v.Name] = true
 		}
-		seen[t.Name] = true
 		f.Tests = append(f.Tests, t)
 	}
 	return f, nil

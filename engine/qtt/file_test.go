@@ -73,6 +73,18 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestParseSameNameOtherFormats: ksqlDB's joins.json names two tests alike
+// that differ in their formats; only expanded names must be unique.
+func TestParseSameNameOtherFormats(t *testing.T) {
+	f, err := Parse([]byte(`{"tests": [{"name": "a", "format": ["AVRO", "JSON"], "statements": ["x"], "inputs": []}, {"name": "a", "format": ["PROTOBUF"], "statements": ["x"], "inputs": []}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(Expand(f)); n != 3 {
+		t.Errorf("%d variants, want 3", n)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, text, want string
@@ -83,6 +95,7 @@ func TestParseErrors(t *testing.T) {
 		{"no name", `{"tests": [{"statements": ["x"], "inputs": []}]}`, "name"},
 		{"no inputs nor exception", `{"tests": [{"name": "a", "statements": ["x"]}]}`, "expectedException"},
 		{"duplicate names", `{"tests": [{"name": "a", "statements": ["x"], "inputs": []}, {"name": "a", "statements": ["x"], "inputs": []}]}`, "duplicate"},
+		{"duplicate expanded names", `{"tests": [{"name": "a", "format": ["JSON", "AVRO"], "statements": ["x"], "inputs": []}, {"name": "a", "format": ["JSON"], "statements": ["x"], "inputs": []}]}`, "duplicate test name \"a - JSON\""},
 		{"bad window type", `{"tests": [{"name": "a", "statements": ["x"], "outputs": [{"topic": "t", "value": 1, "window": {"start": 0, "end": 1, "type": "tumbling"}}]}]}`, "window.type"},
 		{"bad json", `{"tests": [}`, "invalid JSON"},
 	}
