@@ -269,3 +269,28 @@ func (c *exprChecker) structCons(x *ast.StructCons) (plan.Expr, *Error) {
 	}
 	return &plan.Construct{At: x.Pos(), Args: args, D: sdk.StructOf(fields...)}, nil
 }
+
+// genericComplex types COALESCE, IFNULL and NULLIF over complex values:
+// every argument of the first one's shape (numeric parts widened as the
+// constructors' are), the result of its type.
+func genericComplex(x *ast.Call, fn plan.Func, args []plan.Expr) (plan.Expr, bool) {
+	var d *sdk.TypeDesc
+	for _, a := range args {
+		if isNull(a) {
+			continue
+		}
+		ad := plan.DescOf(a)
+		if d == nil {
+			d = ad
+			continue
+		}
+		if !sameShape(d, ad) {
+			return nil, false
+		}
+	}
+	out := make([]plan.Expr, len(args))
+	for i, a := range args {
+		out[i] = typedAs(a, d)
+	}
+	return &plan.Call{At: x.Pos(), Fn: fn, Args: out, T: d.Type, D: d}, true
+}

@@ -257,6 +257,9 @@ func generic(x *ast.Call, fn plan.Func, args []plan.Expr) (plan.Expr, bool) {
 	if t == sdk.TypeUnknown {
 		return nullConst(x.Pos()), true
 	}
+	if t.IsComplex() {
+		return genericComplex(x, fn, args)
+	}
 	out := make([]plan.Expr, len(args))
 	for i, a := range args {
 		out[i] = coerce(a, t)

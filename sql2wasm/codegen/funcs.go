@@ -534,7 +534,8 @@ func (c *fn) nullIf(e *plan.Call, nullL label) {
 	f.LocalSet(ta)
 	skip := c.block(wasm.BlockEmpty)
 	switch e.T {
-	case sdk.TypeString:
+	case sdk.TypeString, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
+		// Complex values compare by their canonical encodings.
 		pa, na := c.tmp(wasm.I32), c.tmp(wasm.I32)
 		f.LocalGet(ta)
 		f.I32WrapI64()
