@@ -402,6 +402,7 @@ func (q *Query) task(ctx context.Context, topic string, partition int32) (*task,
 			return nil, errors.Join(err, inst.Close(ctx))
 		}
 		t.inst, t.batch = inst, b
+		t.view, _ = b.(outputViewer)
 		t.meta = make([]rowMeta, b.Capacity())
 		if q.table {
 			// A table row that is deleted needs its key after the stage
@@ -421,6 +422,7 @@ func (q *Query) task(ctx context.Context, topic string, partition int32) (*task,
 type task struct {
 	inst           StageInstance
 	batch          StageBatch
+	view           outputViewer // batch, when it gives STRING outputs as views
 	keyRow, valRow []sdk.Value
 	outKey, outVal []sdk.Value
 	meta           []rowMeta
@@ -753,7 +755,7 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 	deleted := m.tombstone || sel == sdk.SelDrop
 	if deleted && !q.table {
 		for j, o := range q.outKey {
-			if t.outKey[j], err = t.batch.Output(o, r); err != nil {
+			if t.outKey[j], err = t.output(o, r); err != nil {
 				return t.outputError(q, rec, err)
 			}
 		}
@@ -766,12 +768,12 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 		}
 	} else {
 		for j, o := range q.outKey {
-			if t.outKey[j], err = t.batch.Output(o, r); err != nil {
+			if t.outKey[j], err = t.output(o, r); err != nil {
 				return t.outputError(q, rec, err)
 			}
 		}
 		for j, o := range q.outVal {
-			if t.outVal[j], err = t.batch.Output(o, r); err != nil {
+			if t.outVal[j], err = t.output(o, r); err != nil {
 				return t.outputError(q, rec, err)
 			}
 		}
@@ -789,6 +791,16 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 		ts = v.I
 	}
 	return t.produce(ctx, q, recs, m, rec, ts, deleted)
+}
+
+// output reads output col of batch row r for encoding: a STRING is a view of
+// the module's memory when the batch can give one, since the row is encoded
+// and produced before the batch runs again; else a copy.
+func (t *task) output(col, r int) (sdk.Value, error) {
+	if t.view != nil {
+		return t.view.OutputView(col, r)
+	}
+	return t.batch.Output(col, r)
 }
 
 // outputError fails the query when a module's output cannot be read.
