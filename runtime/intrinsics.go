@@ -67,6 +67,7 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrDecFormat:     decFormat,
 	sdk.IntrMathExp:       mathExp,
 	sdk.IntrMathLn:        mathLn,
+	sdk.IntrBytesSubstr:   bytesSubstring,
 }
 
 func valueTypes(ts []sdk.ValType) []api.ValueType {

@@ -67,6 +67,7 @@ const (
 	IntrDecFormat     = "dec_format"
 	IntrMathExp       = "math_exp"
 	IntrMathLn        = "math_ln"
+	IntrBytesSubstr   = "bytes_substring"
 )
 
 // Intrinsics is the complete list of intrinsic functions of this ABI version,
@@ -123,6 +124,8 @@ var Intrinsics = []Intrinsic{
 		"(base, unscaled, scale) -> str: the DECIMAL as BigDecimal.toPlainString (exactly scale digits after the point)"},
 	{IntrMathExp, []ValType{F64}, []ValType{F64}, "(v) -> f64: e^v (Java's Math.exp)"},
 	{IntrMathLn, []ValType{F64}, []ValType{F64}, "(v) -> f64: the natural logarithm (Java's Math.log)"},
+	{IntrBytesSubstr, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
+		"(ptr, len, pos, hasLen, n) -> slice: ksqlDB's SUBSTRING of BYTES, 1-based pos (negative from the end), n bytes if hasLen != 0 (a slice of the argument)"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

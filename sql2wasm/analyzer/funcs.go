@@ -28,16 +28,27 @@ var builtins = map[string]builtin{
 	"TRIM":  {[]string{"TRIM(STRING)"}, stringFn(plan.FnTrim, sdk.TypeString)},
 	"LTRIM": {[]string{"LTRIM(STRING)"}, stringFn(plan.FnLTrim, sdk.TypeString)},
 	"RTRIM": {[]string{"RTRIM(STRING)"}, stringFn(plan.FnRTrim, sdk.TypeString)},
-	"LEN":   {[]string{"LEN(STRING)"}, stringFn(plan.FnLen, sdk.TypeInt)},
+	"LEN": {[]string{"LEN(STRING)", "LEN(BYTES)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
+		if len(args) == 1 && args[0].Type() == sdk.TypeBytes {
+			return &plan.Call{At: call.Pos(), Fn: plan.FnBytesLen, Args: args, T: sdk.TypeInt}, true
+		}
+		return fixed(call, plan.FnLen, sdk.TypeInt, args, []sdk.Type{sdk.TypeString}, 1)
+	}},
+	"EXP":  {[]string{"EXP(DOUBLE)"}, doubleFn(plan.FnExp)},
+	"LN":   {[]string{"LN(DOUBLE)"}, doubleFn(plan.FnLn)},
+	"SQRT": {[]string{"SQRT(DOUBLE)"}, doubleFn(plan.FnSqrt)},
 	"CONCAT": {[]string{"CONCAT(STRING...)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		return fixed(call, plan.FnConcat, sdk.TypeString, args, repeat(sdk.TypeString, len(args)), 1)
 	}},
 	"CONCAT_WS": {[]string{"CONCAT_WS(STRING, STRING...)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		return fixed(call, plan.FnConcatWS, sdk.TypeString, args, repeat(sdk.TypeString, len(args)), 2)
 	}},
-	"SUBSTRING": {[]string{"SUBSTRING(STRING, INT)", "SUBSTRING(STRING, INT, INT)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
+	"SUBSTRING": {[]string{"SUBSTRING(STRING, INT)", "SUBSTRING(STRING, INT, INT)", "SUBSTRING(BYTES, INT)", "SUBSTRING(BYTES, INT, INT)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		if len(args) != 2 && len(args) != 3 {
 			return nil, false
+		}
+		if args[0].Type() == sdk.TypeBytes {
+			return fixed(call, plan.FnBytesSubstring, sdk.TypeBytes, args, []sdk.Type{sdk.TypeBytes, sdk.TypeInt, sdk.TypeInt}[:len(args)], len(args))
 		}
 		return fixed(call, plan.FnSubstring, sdk.TypeString, args, []sdk.Type{sdk.TypeString, sdk.TypeInt, sdk.TypeInt}[:len(args)], len(args))
 	}},
@@ -206,6 +217,13 @@ func sameNumeric(fn plan.Func) func(*ast.Call, []plan.Expr) (plan.Expr, bool) {
 			return nil, false
 		}
 		return &plan.Call{At: x.Pos(), Fn: fn, Args: args, T: args[0].Type()}, true
+	}
+}
+
+// doubleFn is a one-argument DOUBLE function (numbers widen to DOUBLE).
+func doubleFn(fn plan.Func) func(*ast.Call, []plan.Expr) (plan.Expr, bool) {
+	return func(x *ast.Call, args []plan.Expr) (plan.Expr, bool) {
+		return fixed(x, fn, sdk.TypeDouble, args, []sdk.Type{sdk.TypeDouble}, 1)
 	}
 }
 

@@ -124,6 +124,7 @@ var funcNames = map[plan.Func]string{
 	plan.FnLTrim: "LTRIM", plan.FnRTrim: "RTRIM", plan.FnLen: "LEN", plan.FnConcat: "CONCAT",
 	plan.FnConcatWS: "CONCAT_WS", plan.FnSubstring: "SUBSTRING", plan.FnReplace: "REPLACE",
 	plan.FnCoalesce: "COALESCE", plan.FnIfNull: "IFNULL", plan.FnNullIf: "NULLIF",
+	plan.FnExp: "EXP", plan.FnLn: "LN", plan.FnSqrt: "SQRT", plan.FnBytesLen: "LEN", plan.FnBytesSubstring: "SUBSTRING",
 }
 
 var opNames = map[plan.Op]string{

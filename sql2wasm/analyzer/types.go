@@ -30,7 +30,9 @@ func sqlType(t *ast.TypeExpr) (sdk.Type, *Error) {
 		return d.Type, nil
 	case "DECIMAL":
 		return decimalType(t)
-	case "BYTES", "DATE", "TIME", "TIMESTAMP":
+	case "BYTES":
+		return sdk.TypeBytes, nil
+	case "DATE", "TIME", "TIMESTAMP":
 		return sdk.TypeUnknown, notSupported(t.Pos(), strings.ToUpper(t.Name)+" type")
 	}
 	return sdk.TypeUnknown, errorf(t.Pos(), "Unknown type: %s", t.Name)

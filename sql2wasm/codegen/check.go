@@ -279,6 +279,12 @@ func checkCall(e *plan.Call) error {
 		for _, a := range e.Args {
 			ok = ok && sameOrNull(a, e.T)
 		}
+	case plan.FnExp, plan.FnLn, plan.FnSqrt:
+		ok = e.T == sdk.TypeDouble && args(sdk.TypeDouble)
+	case plan.FnBytesLen:
+		ok = e.T == sdk.TypeInt && args(sdk.TypeBytes)
+	case plan.FnBytesSubstring:
+		ok = e.T == sdk.TypeBytes && (args(sdk.TypeBytes, sdk.TypeInt) || args(sdk.TypeBytes, sdk.TypeInt, sdk.TypeInt))
 	default:
 		return bad("unknown function %d", e.Fn)
 	}
@@ -326,6 +332,16 @@ func funcName(f plan.Func) string {
 		return "IFNULL"
 	case plan.FnNullIf:
 		return "NULLIF"
+	case plan.FnExp:
+		return "EXP"
+	case plan.FnLn:
+		return "LN"
+	case plan.FnSqrt:
+		return "SQRT"
+	case plan.FnBytesLen:
+		return "LEN"
+	case plan.FnBytesSubstring:
+		return "SUBSTRING"
 	}
 	return fmt.Sprintf("function(%d)", f)
 }
