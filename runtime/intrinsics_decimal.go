@@ -77,3 +77,24 @@ func mathLn(_ context.Context, _ api.Module, stack []uint64) {
 	stack[0] = math.Float64bits(math.Log(api.DecodeF64(stack[0])))
 }
 
+// bytesSubstring: (ptr, len, pos, hasLen, n) -> slice, ksqlDB's
+// Substring.doSubstring on bytes: start = pos-1 (pos > 0) or len+pos
+// (pos < 0), clamped to the value; end = start+n clamped, or the end.
+func bytesSubstring(_ context.Context, mod api.Module, stack []uint64) {
+	mem := guestMemory(mod)
+	ptr := api.DecodeU32(stack[0])
+	b := arg(mem, stack, 0)
+	length := int64(len(b))
+	pos := int64(api.DecodeI32(stack[2]))
+	var start int64
+	if pos < 0 {
+		start = max(length+pos, 0)
+	} else {
+		start = max(min(pos-1, length), 0)
+	}
+	end := length
+	if api.DecodeI32(stack[3]) != 0 {
+		end = max(min(start+int64(api.DecodeI32(stack[4])), length), start)
+	}
+	stack[0] = strResult(ptr+uint32(start), uint32(end-start))
+}

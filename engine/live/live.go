@@ -11,15 +11,22 @@
 // Delivery is at-least-once by default: input offsets are committed only
 // after every output record produced from the records they cover is
 // acknowledged (produce, flush, then commit). With processing.guarantee
-// exactly_once_v2 (or exactly_once), a stateless query runs each batch in a
+// exactly_once_v2 (or exactly_once), a query runs each batch in a
 // transaction of its own transactional producer (kgo.GroupTransactSession,
 // transactional.id = the query's group name) that commits the outputs and
-// the input offsets together. The delivery interface is where the two
-// differ.
+// the input offsets together; a stateful query's checkpoint follows the
+// transaction in two phases (see exactlyOnceTxn). The delivery interface is
+// where the two differ.
+//
+// Stateful queries keep their state in a local checkpoint per query
+// (Options.CheckpointDir), so a stateful query runs in one instance per
+// service id; changelog topics, which would let state move between
+// instances, are to come.
 package live
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -76,7 +83,8 @@ type Options struct {
 	// CheckpointDir is where stateful queries (aggregations, joins,
 	// tables) keep their checkpoint: one file per query, written at each
 	// commit, after the outputs are acknowledged and before the offsets
-	// are committed, and restored at start. Empty: state is not kept, and
+	// are committed (under exactly-once: written as pending before the
+	// transaction ends, kept once it committed), and restored at start. Empty: state is not kept, and
 	// a restarted stateful query starts from empty state (a warning says
 	// so). The state is this instance's: run a stateful query in one
 	// instance per service id (changelog topics, which let state move
@@ -230,13 +238,7 @@ func (r *queryRun) run(ctx context.Context) error {
 		kgo.ConsumeTopics(r.q.SourceTopics()...),
 		kgo.ConsumeStartOffset(r.reset),
 	)
-	// Exactly-once for stateless queries: a stateful one's local
-	// checkpoint cannot be part of the transaction (that needs changelog
-	// topics), so it stays at-least-once, and says so.
-	eos := exactlyOnce(cfg) && !r.q.Stateful()
-	if exactlyOnce(cfg) && r.q.Stateful() {
-		r.opts.Logger.Warn("exactly-once is not supported yet for stateful queries; this one runs at-least-once", "query", r.q.ID())
-	}
+	eos := exactlyOnce(cfg)
 	if eos {
 		copts = append(copts, kafka.SinkOpts(cfg)...)
 		copts = append(copts,
@@ -251,6 +253,13 @@ func (r *queryRun) run(ctx context.Context) error {
 			kgo.OnPartitionsRevoked(r.revoked),
 			kgo.OnPartitionsLost(r.lost),
 		)
+	}
+	if eos {
+		// A checkpoint written for a transaction whose end was not seen
+		// (a crash between the commit and the rename) is resolved first.
+		if err := r.resolvePending(ctx); err != nil {
+			return fmt.Errorf("query %s: %w", r.q.ID(), err)
+		}
 	}
 	resume, err := r.restore()
 	if err != nil {
@@ -279,7 +288,16 @@ func (r *queryRun) run(ctx context.Context) error {
 			return fmt.Errorf("query %s: consumer: %w", r.q.ID(), err)
 		}
 		r.acks.UseClient(sess.Client())
-		cl, d = sess, &exactlyOnceTxn{r: r, sess: sess}
+		x := &exactlyOnceTxn{r: r, sess: sess}
+		if r.q.Stateful() {
+			// The state as of the last committed transaction, to go back
+			// to when one aborts.
+			if x.last, err = r.q.Checkpoint(); err != nil {
+				sess.Close()
+				return fmt.Errorf("query %s: %w", r.q.ID(), err)
+			}
+		}
+		cl, d = sess, x
 	} else {
 		c, err := kgo.NewClient(copts...)
 		if err != nil {
@@ -461,10 +479,18 @@ func (d *atLeastOnce) abort(context.Context) {}
 // transactional producer (transactional.id: the query's group name), which
 // commits the batch's outputs and input offsets together; consumers reading
 // with isolation.level=read_committed see each output once.
+//
+// A stateful query's checkpoint follows the transaction in two phases: the
+// state after the batch is written as a pending checkpoint (with its
+// offsets) before the transaction ends, and becomes the checkpoint once the
+// transaction committed. The group's committed offsets are the record of
+// that decision: at start, a pending checkpoint whose offsets are the
+// group's was committed, any other was not (resolvePending).
 type exactlyOnceTxn struct {
 	r    *queryRun
 	sess *kgo.GroupTransactSession
 	open bool
+	last []byte // a stateful query's state as of the last commit
 }
 
 func (d *exactlyOnceTxn) begin() error {
@@ -492,9 +518,21 @@ func (d *exactlyOnceTxn) settle(ctx context.Context, _ bool) error {
 		return r.acks.Err()
 	}
 	d.open = false
+	var state []byte
+	if d.last != nil {
+		var err error
+		if state, err = r.q.Checkpoint(); err != nil {
+			_, _ = d.sess.End(ctx, kgo.TryAbort)
+			return err
+		}
+		if err := r.writePending(state); err != nil {
+			_, _ = d.sess.End(ctx, kgo.TryAbort)
+			return err
+		}
+	}
 	committed, err := d.sess.End(ctx, kgo.TryCommit)
 	if err != nil {
-		return d.explain(err)
+		return d.explain(err) // a pending checkpoint is resolved at the next start
 	}
 	if err := r.acks.Err(); err != nil {
 		return err
@@ -502,8 +540,22 @@ func (d *exactlyOnceTxn) settle(ctx context.Context, _ bool) error {
 	if !committed {
 		// A rebalance (or a refused offset commit) aborted the
 		// transaction: its outputs are discarded and the client rewinds
-		// to the committed offsets, so the batch is processed again.
+		// to the committed offsets, so the batch is processed again, on
+		// the state as of the last commit.
 		r.opts.Logger.Info("transaction aborted by a rebalance; the batch is processed again", "query", r.q.ID())
+		if d.last != nil {
+			if err := r.q.RestoreCheckpoint(d.last); err != nil {
+				return err
+			}
+			r.dropPending()
+		}
+		return nil
+	}
+	if d.last != nil {
+		d.last = state
+		if err := r.promotePending(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -513,6 +565,124 @@ func (d *exactlyOnceTxn) abort(ctx context.Context) {
 		d.open = false
 		_, _ = d.sess.End(ctx, kgo.TryAbort)
 	}
+}
+
+// pendingCheckpoint is a stateful exactly-once query's checkpoint written
+// before its transaction ends, with the input offsets it reflects, which
+// say at the next start whether the transaction committed.
+type pendingCheckpoint struct {
+	Offsets []executor.Offset `json:"offsets"`
+	State   []byte            `json:"state"`
+}
+
+func (r *queryRun) pendingPath() string { return r.ckpt + ".pending" }
+
+func (r *queryRun) writePending(state []byte) error {
+	if r.ckpt == "" {
+		return nil
+	}
+	data, err := json.Marshal(pendingCheckpoint{Offsets: r.q.InputOffsets(), State: state})
+	if err != nil {
+		return err
+	}
+	return writeFileSync(r.pendingPath(), data)
+}
+
+// promotePending makes the pending checkpoint the checkpoint.
+func (r *queryRun) promotePending() error {
+	if r.ckpt == "" {
+		return nil
+	}
+	data, err := os.ReadFile(r.pendingPath())
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	var pc pendingCheckpoint
+	if err := json.Unmarshal(data, &pc); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", r.pendingPath(), err)
+	}
+	if err := writeFileSync(r.ckpt, pc.State); err != nil {
+		return err
+	}
+	return os.Remove(r.pendingPath())
+}
+
+func (r *queryRun) dropPending() {
+	if r.ckpt != "" {
+		_ = os.Remove(r.pendingPath())
+	}
+}
+
+// resolvePending decides, at start, what a pending checkpoint left by a
+// crash was: committed (the group's offsets are its offsets: it becomes the
+// checkpoint) or not (it is dropped; the checkpoint before it stands).
+func (r *queryRun) resolvePending(ctx context.Context) error {
+	if !r.q.Stateful() || r.opts.CheckpointDir == "" {
+		return nil
+	}
+	r.ckpt = filepath.Join(r.opts.CheckpointDir, r.q.ID()+".ckpt")
+	data, err := os.ReadFile(r.pendingPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	var pc pendingCheckpoint
+	if err := json.Unmarshal(data, &pc); err != nil || len(pc.Offsets) == 0 {
+		r.opts.Logger.Warn("dropping an unreadable pending checkpoint", "query", r.q.ID(), "file", r.pendingPath())
+		r.dropPending()
+		return nil
+	}
+	actx, cancel := context.WithTimeout(ctx, r.opts.StopTimeout)
+	defer cancel()
+	offs, err := r.opts.Store.Admin().FetchOffsets(actx, r.group())
+	if err != nil {
+		return fmt.Errorf("reading the committed offsets of group %s: %w", r.group(),
+			kafka.Explain(err, r.opts.Config, kafka.Group(r.group(), kmsg.ACLOperationDescribe)))
+	}
+	committed := true
+	for _, o := range pc.Offsets {
+		c, ok := offs.Lookup(o.Topic, o.Partition)
+		if !ok || c.Err != nil || c.At != o.Next {
+			committed = false
+			break
+		}
+	}
+	if !committed {
+		r.opts.Logger.Info("dropping the checkpoint of a transaction that did not commit", "query", r.q.ID())
+		r.dropPending()
+		return nil
+	}
+	r.opts.Logger.Info("keeping the checkpoint of a transaction that committed", "query", r.q.ID())
+	return r.promotePending()
+}
+
+// writeFileSync writes a file atomically and durably: a temporary file,
+// synced, renamed over the old one.
+func writeFileSync(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
 }
 
 func (d *atLeastOnce) settle(ctx context.Context, force bool) error {
@@ -591,26 +761,8 @@ func (r *queryRun) checkpoint() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(r.ckpt), 0o700); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	tmp := r.ckpt + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, r.ckpt)
-	}
-	if err != nil {
-		return fmt.Errorf("checkpoint of query %s: %w", r.q.ID(), err)
+	if err := writeFileSync(r.ckpt, data); err != nil {
+		return fmt.Errorf("query %s: %w", r.q.ID(), err)
 	}
 	return nil
 }

@@ -3,9 +3,13 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +24,7 @@ import (
 	"github.com/wasmstream/wasmstream/engine/live"
 	"github.com/wasmstream/wasmstream/host/broker"
 	"github.com/wasmstream/wasmstream/host/config"
+	"github.com/wasmstream/wasmstream/host/executor"
 	"github.com/wasmstream/wasmstream/host/kafka"
 )
 
@@ -400,25 +405,26 @@ func (r *runner) waitIn(t *testing.T, n int) {
 	t.Fatalf("the query did not read %d records:\n%s", n, r.status.String())
 }
 
-// lastPerKey reads a whole topic and returns the last value of each key.
+// lastPerKey reads a whole topic (nothing produces to it any more) and
+// returns the last value of each key: it reads until a poll brings nothing
+// for a second. (End offsets are no stop mark: under exactly-once they
+// also count transaction markers, which are not records.)
 func lastPerKey(t *testing.T, cfg *config.Config, topic string) map[string]string {
 	t.Helper()
-	adm := kadm.NewClient(client(t, cfg))
-	ends, err := adm.ListEndOffsets(context.Background(), topic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int64
-	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
 	cl := client(t, cfg, kgo.ConsumeTopics(topic), kgo.ConsumeStartOffset(kgo.NewOffset().AtStart()))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
 	out := map[string]string{}
-	for read := int64(0); read < n && ctx.Err() == nil; {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		n := 0
 		cl.PollFetches(ctx).EachRecord(func(r *kgo.Record) {
 			out[string(r.Key)] = string(r.Value)
-			read++
+			n++
 		})
+		cancel()
+		if n == 0 && len(out) > 0 {
+			break
+		}
 	}
 	return out
 }
@@ -497,4 +503,106 @@ func TestExactlyOnce(t *testing.T) {
 	if !found {
 		t.Errorf("no transactional id %s on the broker: %v", kafka.ServiceGroup("eos_", "CSAS_QUALIFIED_0"), txs)
 	}
+}
+
+// eosCounts runs the per-city count under exactly-once in two runs over
+// 200 then 300 more records, with prepare called between the runs, and
+// checks the last count per city is right over all 500.
+func eosCounts(t *testing.T, serviceID string, prepare func(c *cluster, dir string)) {
+	t.Helper()
+	c := startCluster(t, serviceID, "mortgages", "per_city")
+	c.svc = userConfig(t, c.b, broker.ServiceUser, serviceID, "ksql.streams.processing.guarantee", "exactly_once_v2")
+	if err := c.b.CreateTopics(context.Background(), 2, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	produce(t, c.admin, "mortgages", 0, 200)
+	r := startRunWith(t, c, countScript, dir)
+	r.waitIn(t, 200)
+	r.stop(t)
+	if prepare != nil {
+		prepare(c, dir)
+	}
+	produce(t, c.admin, "mortgages", 200, 500)
+	r = startRunWith(t, c, countScript, dir)
+	r.waitIn(t, 300)
+	r.stop(t)
+
+	want := map[string]string{}
+	counts := map[int]int{}
+	for i := range 500 {
+		counts[i%7]++
+	}
+	for city, n := range counts {
+		want[fmt.Sprintf("c%d", city)] = fmt.Sprintf(`{"N":%d}`, n)
+	}
+	if got := lastPerKey(t, c.admin, "per_city"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("last count per city %v, want %v", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "CTAS_PER_CITY_0.ckpt.pending")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a pending checkpoint is left: %v", err)
+	}
+}
+
+// groupOffsets returns the committed offsets of a query's group.
+func groupOffsets(t *testing.T, c *cluster, serviceID string) []executor.Offset {
+	t.Helper()
+	adm := kadm.NewClient(client(t, c.admin))
+	offs, err := adm.FetchOffsets(context.Background(), kafka.ServiceGroup(serviceID, "CTAS_PER_CITY_0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []executor.Offset
+	offs.Each(func(o kadm.OffsetResponse) {
+		out = append(out, executor.Offset{Topic: o.Topic, Partition: o.Partition, Next: o.At})
+	})
+	if len(out) == 0 {
+		t.Fatal("the group committed no offset")
+	}
+	return out
+}
+
+func writePending(t *testing.T, dir string, offsets []executor.Offset, state []byte) {
+	t.Helper()
+	data, err := json.Marshal(struct {
+		Offsets []executor.Offset `json:"offsets"`
+		State   []byte            `json:"state"`
+	}{offsets, state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "CTAS_PER_CITY_0.ckpt.pending"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExactlyOnceStateful: a stateful query under exactly-once keeps its
+// state across a restart, and resolves a pending checkpoint left by a
+// crash by the group's committed offsets.
+func TestExactlyOnceStateful(t *testing.T) {
+	t.Run("restart", func(t *testing.T) { eosCounts(t, "eosc_", nil) })
+	t.Run("pending of a transaction that did not commit", func(t *testing.T) {
+		eosCounts(t, "eosa_", func(c *cluster, dir string) {
+			offs := groupOffsets(t, c, "eosa_")
+			for i := range offs {
+				offs[i].Next += 50 // ahead of what the group committed
+			}
+			writePending(t, dir, offs, []byte("state of a batch whose transaction aborted"))
+		})
+	})
+	t.Run("pending of a transaction that committed", func(t *testing.T) {
+		eosCounts(t, "eosb_", func(c *cluster, dir string) {
+			// The crash came between the commit and the rename: only the
+			// pending checkpoint has the state.
+			ckpt := filepath.Join(dir, "CTAS_PER_CITY_0.ckpt")
+			state, err := os.ReadFile(ckpt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(ckpt); err != nil {
+				t.Fatal(err)
+			}
+			writePending(t, dir, groupOffsets(t, c, "eosb_"), state)
+		})
+	})
 }

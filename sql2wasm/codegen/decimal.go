@@ -264,3 +264,50 @@ func (c *fn) checkDigits(p int, nullL label) {
 	f.LocalGet(v)
 	c.put(wasm.I64, v)
 }
+
+// mathBytesCall emits EXP, LN, SQRT and the BYTES functions.
+func (c *fn) mathBytesCall(e *plan.Call, nullL label) {
+	f := c.f
+	switch e.Fn {
+	case plan.FnExp, plan.FnLn:
+		c.value(e.Args[0], nullL)
+		if e.Fn == plan.FnExp {
+			f.Call(c.g.intrinsic(sdk.IntrMathExp))
+		} else {
+			f.Call(c.g.intrinsic(sdk.IntrMathLn))
+		}
+	case plan.FnSqrt:
+		c.value(e.Args[0], nullL)
+		f.F64Sqrt() // correctly rounded, as Java's Math.sqrt
+	case plan.FnBytesLen:
+		c.value(e.Args[0], nullL)
+		f.I64Const(32)
+		f.I64ShrU()
+	case plan.FnBytesSubstring:
+		p, n := c.strParts(e.Args[0], nullL)
+		pos := c.tmp(wasm.I32)
+		c.value(e.Args[1], nullL)
+		f.I32WrapI64()
+		f.LocalSet(pos)
+		cnt := c.tmp(wasm.I32)
+		has := int32(0)
+		if len(e.Args) == 3 {
+			c.value(e.Args[2], nullL)
+			f.I32WrapI64()
+			f.LocalSet(cnt)
+			has = 1
+		} else {
+			f.I32Const(0)
+			f.LocalSet(cnt)
+		}
+		f.LocalGet(p)
+		f.LocalGet(n)
+		f.LocalGet(pos)
+		f.I32Const(has)
+		f.LocalGet(cnt)
+		f.Call(c.g.intrinsic(sdk.IntrBytesSubstr))
+		c.put(wasm.I32, cnt)
+		c.put(wasm.I32, pos)
+		c.putParts(p, n)
+	}
+}

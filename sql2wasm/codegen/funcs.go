@@ -297,6 +297,8 @@ func (c *fn) call(e *plan.Call, nullL label) {
 		c.endBlock()
 	case plan.FnNullIf:
 		c.nullIf(e, nullL)
+	case plan.FnExp, plan.FnLn, plan.FnSqrt, plan.FnBytesLen, plan.FnBytesSubstring:
+		c.mathBytesCall(e, nullL)
 	}
 }
 

@@ -153,6 +153,15 @@ const (
 	FnNullIf                    // (T, T) -> T: NULL if equal
 )
 
+// Math and BYTES functions (a block of their own, numbered apart).
+const (
+	FnExp            Func = iota + 64 // (DOUBLE) -> DOUBLE: e^x
+	FnLn                              // (DOUBLE) -> DOUBLE: natural logarithm
+	FnSqrt                            // (DOUBLE) -> DOUBLE
+	FnBytesLen                        // (BYTES) -> INT: number of bytes
+	FnBytesSubstring                  // (BYTES, INT pos [, INT len]) -> BYTES, in bytes
+)
+
 // Call is a built-in function call.
 type Call struct {
 	At   token.Pos
