@@ -294,3 +294,198 @@ func genericComplex(x *ast.Call, fn plan.Func, args []plan.Expr) (plan.Expr, boo
 	}
 	return &plan.Call{At: x.Pos(), Fn: fn, Args: out, T: d.Type, D: d}, true
 }
+
+// complexExpr prints the complex-value expressions as ksqlDB does in
+// messages: s->F, a[1], ARRAY[1, 2], MAP('a':=1), STRUCT(F:=1).
+func (f formatter) complexExpr(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.Deref:
+		f.expr(x.X)
+		f.w("->" + quoteName(x.Field.Name))
+	case *ast.Subscript:
+		f.expr(x.X)
+		f.w("[")
+		f.expr(x.Index)
+		f.w("]")
+	case *ast.ArrayCons:
+		f.w("ARRAY[")
+		f.list(x.Elems)
+		f.w("]")
+	case *ast.MapCons:
+		f.w("MAP(")
+		for i := range x.Keys {
+			if i > 0 {
+				f.w(", ")
+			}
+			f.expr(x.Keys[i])
+			f.w(":=")
+			f.expr(x.Values[i])
+		}
+		f.w(")")
+	case *ast.StructCons:
+		f.w("STRUCT(")
+		for i := range x.Names {
+			if i > 0 {
+				f.w(", ")
+			}
+			f.w(quoteName(x.Names[i].Name) + ":=")
+			f.expr(x.Values[i])
+		}
+		f.w(")")
+	default:
+		return false
+	}
+	return true
+}
+
+// inComplex rewrites `x [NOT] IN (...)` over complex values: every element
+// is brought to x's type (constructors by coercing their parts, STRUCT
+// fields by name as ksqlDB's coercer does), then compared by encoding.
+func (c *exprChecker) inComplex(x *ast.In, items []ast.Expr, typed []plan.Expr) (plan.Expr, *Error) {
+	pos := x.X.Pos()
+	var target *sdk.TypeDesc
+	for _, e := range typed {
+		if !isNull(e) {
+			target = plan.DescOf(e)
+			break
+		}
+	}
+	var match plan.Expr
+	for i := 1; i < len(typed); i++ {
+		if isNull(typed[i]) {
+			continue
+		}
+		y, err := c.coerceComplex(items[i], typed[i], target)
+		if err != nil {
+			return nil, err
+		}
+		if extraFields(typed[i], target) {
+			// A STRUCT with a field x's type lacks never equals x.
+			continue
+		}
+		if isNull(typed[0]) {
+			continue
+		}
+		eq := &plan.Binary{At: items[i].Pos(), Op: plan.OpEq, X: typed[0], Y: y, T: sdk.TypeBoolean}
+		if match == nil {
+			match = eq
+		} else {
+			match = &plan.Binary{At: pos, Op: plan.OpOr, X: match, Y: eq, T: sdk.TypeBoolean}
+		}
+	}
+	var out plan.Expr
+	if match == nil {
+		out = &plan.Const{At: pos, V: sdk.Bool(false)}
+	} else {
+		out = &plan.Case{At: pos, Whens: []plan.When{{Cond: match, Then: &plan.Const{At: pos, V: sdk.Bool(true)}}},
+			Else: &plan.Const{At: pos, V: sdk.Bool(false)}, T: sdk.TypeBoolean}
+	}
+	if x.Not {
+		out = &plan.Unary{At: pos, Op: plan.OpNot, X: out, T: sdk.TypeBoolean}
+	}
+	return out, nil
+}
+
+// coerceComplex brings e (written as a) to type to, or fails with ksqlDB's
+// "operator does not exist" message.
+func (c *exprChecker) coerceComplex(a ast.Expr, e plan.Expr, to *sdk.TypeDesc) (plan.Expr, *Error) {
+	out, bad := coercePart(e, to)
+	if bad != nil {
+		return nil, c.genErr(a.Pos(), "invalid input syntax for type %s: \"%s\".", bad.t, bad.text)
+	}
+	if out == nil {
+		return nil, c.genErr(a.Pos(), "operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.",
+			to, plan.DescOf(e), formatExpr(a, nil))
+	}
+	return out, nil
+}
+
+// badLiteral is a string literal that does not spell a value of type t.
+type badLiteral struct {
+	t    sdk.Type
+	text string
+}
+
+// coercePart brings e to type to: the same shape as it is, constructors
+// part by part, string literals to the numbers they spell, numbers
+// widened. It returns nil when it cannot, with the string literal that is
+// not a number if that is why.
+func coercePart(e plan.Expr, to *sdk.TypeDesc) (plan.Expr, *badLiteral) {
+	if isNull(e) {
+		return typedAs(e, to), nil
+	}
+	d := plan.DescOf(e)
+	if isNumeric(d.Type) && isNumeric(to.Type) && canWiden(d.Type, to.Type) {
+		return coerce(e, to.Type), nil
+	}
+	if sameShape(d, to) {
+		return e, nil
+	}
+	if k, ok := e.(*plan.Const); ok && k.V.Type == sdk.TypeString && to.Type.IsNumeric() {
+		if _, ok := stringNumericType(k.V.S); !ok {
+			return nil, &badLiteral{to.Type, k.V.S}
+		}
+		return &plan.Const{At: k.At, V: parseNumber(k.V.S, to.Type)}, nil
+	}
+	k, ok := e.(*plan.Construct)
+	if !ok || k.D.Type != to.Type {
+		return nil, nil
+	}
+	var args []plan.Expr
+	switch to.Type {
+	case sdk.TypeArray, sdk.TypeMap:
+		for i, a := range k.Args {
+			part := to.Elem
+			if to.Type == sdk.TypeMap && i%2 == 0 {
+				part = to.Key
+			}
+			v, bad := coercePart(a, part)
+			if v == nil {
+				return nil, bad
+			}
+			args = append(args, v)
+		}
+	default:
+		for _, f := range to.Fields {
+			var v plan.Expr = &plan.Const{At: k.At, V: sdk.Null(f.Type.Type), D: complexDesc(f.Type)}
+			for i, kf := range k.D.Fields {
+				if kf.Name == f.Name {
+					var bad *badLiteral
+					if v, bad = coercePart(k.Args[i], f.Type); v == nil {
+						return nil, bad
+					}
+				}
+			}
+			args = append(args, v)
+		}
+	}
+	return &plan.Construct{At: k.At, Args: args, D: to}, nil
+}
+
+// complexDesc returns d for a complex type and nil for a scalar (the
+// descriptor plan nodes carry).
+func complexDesc(d *sdk.TypeDesc) *sdk.TypeDesc {
+	if d.Type.IsComplex() {
+		return d
+	}
+	return nil
+}
+
+// extraFields reports whether e is a STRUCT constructor with a field that
+// type to has not.
+func extraFields(e plan.Expr, to *sdk.TypeDesc) bool {
+	k, ok := e.(*plan.Construct)
+	if !ok || k.D.Type != sdk.TypeStruct || to.Type != sdk.TypeStruct {
+		return false
+	}
+	for _, kf := range k.D.Fields {
+		found := false
+		for _, f := range to.Fields {
+			found = found || f.Name == kf.Name
+		}
+		if !found {
+			return true
+		}
+	}
+	return false
+}

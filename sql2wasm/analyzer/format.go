@@ -132,7 +132,9 @@ func (f formatter) expr(e ast.Expr) {
 		f.list(x.Args)
 		f.w(")")
 	default:
-		f.w("?")
+		if !f.complexExpr(e) {
+			f.w("?")
+		}
 	}
 }
 

@@ -32,6 +32,11 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 		}
 		typed[i] = e
 	}
+	for _, e := range typed {
+		if e.Type().IsComplex() {
+			return c.inComplex(x, items, typed)
+		}
+	}
 
 	common := sdk.TypeUnknown
 	for i, e := range typed {
