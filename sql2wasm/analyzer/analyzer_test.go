@@ -174,6 +174,25 @@ stage_0($0 VAL0 STRING, $1 VAL1 STRING)
 `,
 		},
 		{
+			name: "DECIMAL: literals, exact comparisons across scales, ksqlDB's result types, BYTES functions",
+			sql: "CREATE STREAM S (K STRING KEY, D DECIMAL(4, 3), I INT, X DOUBLE, B BYTES) WITH (kafka_topic='s', value_format='JSON');\n" +
+				"CREATE STREAM O AS SELECT K, D < 1.20 AS LT, D + 1.5 AS A, I * 0.5 AS M, D * D AS DD, D = X AS E, EXP(I) AS EX, LEN(B) AS L, CAST(D AS DECIMAL(3, 1)) AS C FROM S;",
+			want: `query CSAS_O_0 (CSAS)
+source S STREAM topic=s key=KAFKA value=JSON [K STRING KEY, D DECIMAL(4, 3), I INTEGER, X DOUBLE, B BYTES]
+sink O STREAM topic=O key=KAFKA value=JSON [K STRING KEY, LT BOOLEAN, A DECIMAL(5, 3), M DECIMAL(12, 1), DD DECIMAL(9, 6), E BOOLEAN, EX DOUBLE, L INTEGER, C DECIMAL(3, 1)]
+stage_0($0 K STRING KEY, $1 D DECIMAL(4, 3), $2 I INTEGER, $3 X DOUBLE, $4 B BYTES)
+  K STRING KEY = $0
+  LT BOOLEAN = ($1 < 1.20BD)
+  A DECIMAL(5, 3) = ($1 + 1.5BD)
+  M DECIMAL(12, 1) = (DECIMAL(10, 0)($2) * 0.5BD)
+  DD DECIMAL(9, 6) = ($1 * $1)
+  E BOOLEAN = (DOUBLE($1) = $3)
+  EX DOUBLE = EXP(DOUBLE($2))
+  L INTEGER = LEN($4)
+  C DECIMAL(3, 1) = DECIMAL(3, 1)($1)
+`,
+		},
+		{
 			name: "IS [NOT] DISTINCT FROM treats NULL as a value",
 			sql: "CREATE STREAM INPUT (A INT, B BIGINT) WITH (kafka_topic='t', format='JSON');\n" +
 				"CREATE STREAM OUTPUT AS SELECT A IS DISTINCT FROM B AS D, A IS NOT DISTINCT FROM NULL AS N FROM INPUT;",
@@ -461,7 +480,7 @@ func TestErrors(t *testing.T) {
 			"2:36", "Can't find any functions with the name 'NOPE'"},
 
 		// Not supported yet.
-		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, EXP(ID) AS E FROM INPUT;", "2:36", "not supported yet: function EXP"},
+		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, COS(ID) AS E FROM INPUT;", "2:36", "not supported yet: function COS"},
 		{inputIDName + "CREATE TABLE OUTPUT AS SELECT ID, COLLECT_LIST(NAME) AS C FROM INPUT GROUP BY ID;", "2:35", "not supported yet: aggregate function COLLECT_LIST"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, COUNT(*) AS C FROM INPUT;", "2:25", "Non-aggregate SELECT expression(s) not part of GROUP BY: ID"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT * FROM INPUT A JOIN INPUT B WITHIN 1 SECOND ON A.ID = B.ID;", "2:52", "Can not join 'INPUT' to 'INPUT': self joins are not yet supported."},

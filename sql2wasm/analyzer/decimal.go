@@ -141,7 +141,10 @@ func decimalArith(pos token.Pos, op ast.BinaryOp, l, r plan.Expr) (plan.Expr, *E
 		return nil, wideErr(pos)
 	}
 	operand := func(e plan.Expr, p, s int) (plan.Expr, *Error) {
-		if e.Type().IsDecimal() || isNull(e) {
+		if e.Type().IsDecimal() {
+			return e, nil // its own scale: decArith rescales, a product adds the scales
+		}
+		if isNull(e) {
 			return coerce(e, t), nil
 		}
 		d := decimalOrWide(p, s)
