@@ -162,9 +162,13 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := prod.Flush(ctx); err != nil {
 		return fail(err)
 	}
+	guarantee := "at-least-once"
+	if len(plan.needs.TransactionalIDs) > 0 {
+		guarantee = "exactly-once"
+	}
 	for _, q := range e.Queries() {
-		fmt.Fprintf(stdout, "Query %s: %s -> %s (consumer group %s)\n", q.ID(),
-			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()))
+		fmt.Fprintf(stdout, "Query %s: %s -> %s (consumer group %s, %s)\n", q.ID(),
+			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()), guarantee)
 	}
 	lopts := live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger,
 		CheckpointDir: filepath.Join(cfg.StateDir, "checkpoints", cfg.ServiceID)}

@@ -99,7 +99,7 @@ INSERT INTO mortgages (k, client_id, city, action, type, credit_score) VALUES ('
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
 	}
 	out := stdout.String()
-	for _, w := range []string{"Embedded Kafka broker at", "connecting as wasmstream", "consumer group _confluent-ksql-default_query_CSAS_QUALIFIED_", "wasmstream run: stopped"} {
+	for _, w := range []string{"Embedded Kafka broker at", "connecting as wasmstream", "consumer group _confluent-ksql-default_query_CSAS_QUALIFIED_0, at-least-once)", "wasmstream run: stopped"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("stdout lacks %q:\n%s", w, out)
 		}
