@@ -94,9 +94,10 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 	}
 
 	pos := x.X.Pos()
-	if common == typeWideDecimal {
-		return nil, wideErr(pos)
-	}
+	// A common DECIMAL wider than wasmstream's (BIGINT with a fraction)
+	// is not needed: every item is an exact number, compared with x exactly
+	// in its own type.
+	wide := common == typeWideDecimal
 	var match plan.Expr
 	if !isNull(typed[0]) && common != sdk.TypeUnknown {
 		v := convertListItem(typed[0], items[0], common)
@@ -104,8 +105,14 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 			if isNull(typed[i]) {
 				continue
 			}
+			var y plan.Expr
+			if wide {
+				v, y = exactItems(typed[0], typed[i], items[i])
+			} else {
+				y = convertListItem(typed[i], items[i], common)
+			}
 			eq := &plan.Binary{At: items[i].Pos(), Op: plan.OpEq, X: v,
-				Y: convertListItem(typed[i], items[i], common), T: sdk.TypeBoolean}
+				Y: y, T: sdk.TypeBoolean}
 			if match == nil {
 				match = eq
 			} else {
@@ -124,6 +131,22 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 		out = &plan.Unary{At: pos, Op: plan.OpNot, X: out, T: sdk.TypeBoolean}
 	}
 	return out, nil
+}
+
+// exactItems returns x and the IN item e (written as a) ready for an exact
+// comparison: a numeric string literal becomes a constant of the type it
+// spells; two integers are compared as BIGINT, anything with a DECIMAL as
+// it is (see exactCompare).
+func exactItems(x, e plan.Expr, a ast.Expr) (plan.Expr, plan.Expr) {
+	if lit, ok := unparen(a).(*ast.Literal); ok && lit.Kind == ast.LitString {
+		t, _ := stringNumericType(lit.Value)
+		e = &plan.Const{At: e.Pos(), V: parseNumber(lit.Value, t)}
+	}
+	if exactCompare(x.Type(), e.Type()) {
+		return x, e
+	}
+	t := widerNumeric(x.Type(), e.Type())
+	return coerce(x, t), coerce(e, t)
 }
 
 // listCoercion is ksqlDB's DefaultSqlValueCoercer.canCoerce: an expression
