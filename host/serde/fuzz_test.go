@@ -28,6 +28,8 @@ func fuzzSerdes(t *testing.T, format string) []Serde {
 			mustNew(t, format, []sdk.Column{col("V", sdk.TypeBigInt)}, Options{}),
 			mustNew(t, format, []sdk.Column{col("K", sdk.TypeDouble)}, Options{Key: true}),
 			mustNew(t, format, two, Options{Key: true}),
+			mustNew(t, format, complexCols, Options{Wrap: true}),
+			mustNew(t, format, complexCols[:1], Options{}),
 		)
 	case "DELIMITED":
 		out = append(out,
