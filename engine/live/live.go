@@ -178,6 +178,9 @@ type queryRun struct {
 
 	// ckpt is the checkpoint file of a stateful query ("" for none).
 	ckpt string
+	// failed is set when a batch failed half way: no checkpoint after it
+	// (guarded by mu).
+	failed bool
 
 	// last processed (and, once flushed, committable) record per partition;
 	// mu guards it against the revoke callback.
@@ -350,6 +353,12 @@ func (r *queryRun) run(ctx context.Context) error {
 			r.in.Add(int64(len(recs)))
 			if err := r.q.Process(pctx, recs); err != nil {
 				runErr = err
+				// The state may hold part of the failed batch: it is not
+				// checkpointed any more (a restart resumes from the last
+				// checkpoint, before it).
+				r.mu.Lock()
+				r.failed = true
+				r.mu.Unlock()
 				d.abort(context.WithoutCancel(ctx))
 				cl.AllowRebalance()
 				break
@@ -754,7 +763,7 @@ func (r *queryRun) restore() (map[tp]int64, error) {
 // checkpoint writes the state of a stateful query with the offsets it
 // reflects, atomically (a crash leaves the previous checkpoint).
 func (r *queryRun) checkpoint() error {
-	if r.ckpt == "" {
+	if r.ckpt == "" || r.failed {
 		return nil
 	}
 	data, err := r.q.Checkpoint()
