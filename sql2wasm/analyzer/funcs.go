@@ -265,6 +265,11 @@ func generic(x *ast.Call, fn plan.Func, args []plan.Expr) (plan.Expr, bool) {
 		switch {
 		case t == sdk.TypeUnknown:
 			t = a.Type()
+		case isNumeric(t) && isNumeric(a.Type()) && (isDecimalish(t) || isDecimalish(a.Type())):
+			// DECIMALs widen to the DECIMAL that holds both (or DOUBLE).
+			if t = widerNumeric(t, a.Type()); t == typeWideDecimal {
+				return nil, false
+			}
 		case canWiden(t, a.Type()):
 			t = a.Type()
 		case canWiden(a.Type(), t):
