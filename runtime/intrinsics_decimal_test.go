@@ -1,0 +1,83 @@
+package runtime
+
+import (
+	"math"
+	"testing"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wasmstream/wasmstream/sdk"
+)
+
+func TestDecimalIntrinsics(t *testing.T) {
+	h := newHarness(t, true)
+	parses := []struct {
+		s     string
+		p, s2 int32
+		want  int64
+		err   uint32
+	}{
+		{"10.12", 5, 3, 10120, 0}, {" -1.005 ", 4, 2, -101, 0}, {"1e2", 5, 1, 1000, 0},
+		{"abc", 4, 2, 0, 1}, {"123.4", 4, 2, 0, 1}, {"", 4, 2, 0, 1},
+	}
+	for _, c := range parses {
+		h.reset(h.l.HeapSize)
+		p, n := h.str(c.s)
+		got := int64(h.mustCall(sdk.IntrDecParse, h.base(), p, n, api.EncodeI32(c.p), api.EncodeI32(c.s2)))
+		if got != c.want || h.intrinsicError() != c.err {
+			t.Errorf("dec_parse(%q, %d, %d) = %d (error flag %d), want %d (%d)", c.s, c.p, c.s2, got, h.intrinsicError(), c.want, c.err)
+		}
+	}
+	doubles := []struct {
+		f    float64
+		want int64
+		err  uint32
+	}{{1.005, 101, 0}, {-2.675, -268, 0}, {math.NaN(), 0, 1}, {math.Inf(1), 0, 1}, {1e10, 0, 1}}
+	for _, c := range doubles {
+		h.reset(h.l.HeapSize)
+		got := int64(h.mustCall(sdk.IntrDecFromDouble, h.base(), api.EncodeF64(c.f), api.EncodeI32(5), api.EncodeI32(2)))
+		if got != c.want || h.intrinsicError() != c.err {
+			t.Errorf("dec_from_double(%v) = %d (error flag %d), want %d (%d)", c.f, got, h.intrinsicError(), c.want, c.err)
+		}
+	}
+	h.reset(h.l.HeapSize)
+	if got := h.result(h.mustCall(sdk.IntrDecFormat, h.base(), api.EncodeI64(-5), api.EncodeI32(3))); got != "-0.005" {
+		t.Errorf("dec_format(-5, 3) = %q", got)
+	}
+	h.reset(2)
+	if r := h.mustCall(sdk.IntrDecFormat, h.base(), 12345, api.EncodeI32(2)); r != heapFull {
+		t.Errorf("dec_format into a 2-byte heap = %#x, want heap full", r)
+	}
+	// A precision the ABI does not have is a protocol error: the call traps.
+	if _, err := h.call(sdk.IntrDecParse, h.base(), 0, 0, api.EncodeI32(19), api.EncodeI32(0)); err == nil {
+		t.Error("dec_parse with precision 19 did not trap")
+	}
+}
+
+func TestMathAndBytesIntrinsics(t *testing.T) {
+	h := newHarness(t, true)
+	if got := api.DecodeF64(h.mustCall(sdk.IntrMathExp, api.EncodeF64(10))); got != 22026.465794806718 {
+		t.Errorf("math_exp(10) = %v", got)
+	}
+	if got := api.DecodeF64(h.mustCall(sdk.IntrMathLn, api.EncodeF64(1))); got != 0 {
+		t.Errorf("math_ln(1) = %v", got)
+	}
+	cases := []struct {
+		s      string
+		pos    int32
+		hasLen int32
+		n      int32
+		want   string
+	}{
+		{"some_string", 6, 0, 0, "string"}, {"short", 6, 0, 0, ""}, {"abcdef", -3, 1, 2, "de"},
+		{"abcdef", 0, 1, 2, "ab"}, {"abc", -10, 0, 0, "abc"}, {"abc", 2, 1, -1, ""}, {"abc", 100, 1, 5, ""},
+	}
+	for _, c := range cases {
+		h.reset(h.l.HeapSize)
+		p, n := h.str(c.s)
+		got := h.result(h.mustCall(sdk.IntrBytesSubstr, p, n, api.EncodeI32(c.pos), api.EncodeI32(c.hasLen), api.EncodeI32(c.n)))
+		if got != c.want {
+			t.Errorf("bytes_substring(%q, %d, %d, %d) = %q, want %q", c.s, c.pos, c.hasLen, c.n, got, c.want)
+		}
+	}
+}
