@@ -67,6 +67,14 @@ var exprTests = []struct {
 	{"now()", "Call{Name: NOW}"},
 	{"`myUdf`(1)", "Call{Name: `myUdf`, Args: [1]}"},
 	{"replace(a, 'x', 'y')", "Call{Name: REPLACE, Args: [ColumnRef{Name: A}, 'x', 'y']}"},
+	{"a[1]", "Subscript{X: ColumnRef{Name: A}, Index: 1}"},
+	{"a[-1][b]", "Subscript{X: Subscript{X: ColumnRef{Name: A}, Index: -1}, Index: ColumnRef{Name: B}}"},
+	{"s->f->`g`", "Deref{X: Deref{X: ColumnRef{Name: S}, Field: F}, Field: `g`}"},
+	{"m['k']->f", "Deref{X: Subscript{X: ColumnRef{Name: M}, Index: 'k'}, Field: F}"},
+	{"ARRAY[1, a]", "ArrayCons{Elems: [1, ColumnRef{Name: A}]}"},
+	{"MAP('a' := 1, 'b' := x)", "MapCons{Keys: ['a', 'b'], Values: [1, ColumnRef{Name: X}]}"},
+	{"STRUCT(f := 1, `g` := ARRAY[2])", "StructCons{Names: [F, `g`], Values: [1, ArrayCons{Elems: [2]}]}"},
+	{"-a[1]", "Unary{Op: -, X: Subscript{X: ColumnRef{Name: A}, Index: 1}}"},
 }
 
 func TestParseExpr(t *testing.T) {
@@ -405,6 +413,9 @@ func TestNestingLimit(t *testing.T) {
 		{"chain within limit", "1" + strings.Repeat(" + 1", MaxDepth/2), true},
 		{"calls", strings.Repeat("f(", MaxDepth+1) + "1" + strings.Repeat(")", MaxDepth+1), false},
 		{"cast types", "CAST(a AS " + strings.Repeat("ARRAY<", MaxDepth+1) + "INT" + strings.Repeat(">", MaxDepth+1) + ")", false},
+		{"subscripts", "a" + strings.Repeat("[1]", MaxDepth+1), false},
+		{"dereferences", "a" + strings.Repeat("->f", MaxDepth+1), false},
+		{"constructors", strings.Repeat("ARRAY[", MaxDepth+1) + "1" + strings.Repeat("]", MaxDepth+1), false},
 	}
 	for _, tt := range tests {
 		_, err := ParseExpr(tt.src)
