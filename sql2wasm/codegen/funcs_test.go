@@ -312,15 +312,19 @@ func TestCancellationMidBatch(t *testing.T) {
 	// the check counts passing rows). Every other row passes.
 	for _, filter := range []plan.Expr{nil, bin(plan.OpEq, col(1, tI), cInt(1))} {
 		q := query(&plan.Stage{Inputs: cols(tS, tI), Filter: filter, Outputs: outs(call(plan.FnUpper, tS, col(0, tS)))})
-		bin, m := generate(t, q)
-		rows := make([][]sdk.Value, 400)
+		const c = sdk.CancelCheckRows
+		bin, m, err := Generate(q, WithBatchCapacity(6*c)) // room for several check intervals
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := make([][]sdk.Value, 6*c)
 		for i := range rows {
 			rows[i] = []sdk.Value{vS("x"), vI(int32(1 - i%2))}
 		}
-		rows[140] = []sdk.Value{vS(cancelMarker), vI(1)}
-		want := uint32(3 * sdk.CancelCheckRows) // the first chunk boundary after row 140
+		rows[2*c+12] = []sdk.Value{vS(cancelMarker), vI(1)}
+		want := uint32(3 * c) // the first chunk boundary after the marker
 		if filter != nil {
-			want = 256 // the 128th passing row
+			want = 4 * c // the check after passing row 2c: the marker is passing row c+6
 		}
 		for _, e := range engines(t) {
 			in := instantiate(t, e, bin, m)
