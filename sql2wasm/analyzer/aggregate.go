@@ -590,6 +590,9 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		if len(args) != 1 || !isNumeric(args[0].Type()) {
 			return bad(name + "(INT)\n" + name + "(BIGINT)\n" + name + "(DOUBLE)")
 		}
+		if args[0].Type().IsDecimal() {
+			return notSupported(x.Pos(), name+" of a DECIMAL")
+		}
 		call.fn, t = sdk.AggSum, args[0].Type()
 		if name == "AVG" {
 			call.fn, t = sdk.AggAvg, sdk.TypeDouble
@@ -597,6 +600,9 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 	case "MIN", "MAX":
 		if len(args) != 1 || !(isNumeric(args[0].Type()) || args[0].Type() == sdk.TypeString) {
 			return bad(name + "(INT)\n" + name + "(BIGINT)\n" + name + "(DOUBLE)\n" + name + "(STRING)")
+		}
+		if args[0].Type().IsDecimal() {
+			return notSupported(x.Pos(), name+" of a DECIMAL")
 		}
 		call.fn, t = sdk.AggMin, args[0].Type()
 		if name == "MAX" {
