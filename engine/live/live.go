@@ -317,6 +317,13 @@ func (r *queryRun) run(ctx context.Context) error {
 	// half processed could not be committed.
 	pctx := kafka.WithAcks(context.WithoutCancel(ctx), r.acks)
 	var recs []executor.Record
+	// A stateful query is one task with one stream time over all its
+	// partitions: a poll's partitions are merged by timestamp, as a Kafka
+	// Streams task picks the partition whose head record is oldest, so
+	// that a table row is joined before a later stream row of another
+	// topic, and no partition's records are made late by another's.
+	stateful := r.q.Stateful()
+	var heads [][]*kgo.Record
 	lags := map[tp]int64{}
 	r.state.Store("RUNNING")
 	var runErr error
@@ -334,16 +341,24 @@ func (r *queryRun) run(ctx context.Context) error {
 			break
 		}
 		recs = recs[:0]
+		heads = heads[:0]
 		fs.EachPartition(func(p kgo.FetchTopicPartition) {
 			if len(p.Records) == 0 {
 				return
 			}
-			for _, kr := range p.Records {
-				recs = append(recs, toExecutor(kr))
+			if stateful {
+				heads = append(heads, p.Records)
+			} else {
+				for _, kr := range p.Records {
+					recs = append(recs, toExecutor(kr))
+				}
 			}
 			last := p.Records[len(p.Records)-1]
 			lags[tp{p.Topic, p.Partition}] = p.HighWatermark - last.Offset - 1
 		})
+		if stateful {
+			recs = mergeByTime(recs, heads)
+		}
 		if len(recs) > 0 {
 			if err := d.begin(); err != nil {
 				runErr = err
@@ -839,4 +854,24 @@ func writeStatus(runs []*queryRun, opts *Options) {
 			time.Now().Format("15:04:05"), r.q.ID(), st, r.in.Load(), r.acks.Acked(), r.lag.Load(), errs)
 	}
 	io.WriteString(opts.Status, b.String())
+}
+
+// mergeByTime appends the records of every partition in parts to dst in
+// timestamp order, keeping each partition's own order: at each step, the
+// head record with the smallest timestamp (ties: the earlier partition in
+// parts). parts is consumed.
+func mergeByTime(dst []executor.Record, parts [][]*kgo.Record) []executor.Record {
+	for {
+		next := -1
+		for i, p := range parts {
+			if len(p) > 0 && (next < 0 || p[0].Timestamp.Before(parts[next][0].Timestamp)) {
+				next = i
+			}
+		}
+		if next < 0 {
+			return dst
+		}
+		dst = append(dst, toExecutor(parts[next][0]))
+		parts[next] = parts[next][1:]
+	}
 }
