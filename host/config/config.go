@@ -533,7 +533,12 @@ func (b *builder) build() *Config {
 		case classSchemaRegistry:
 			cfg.SchemaRegistry[strings.TrimPrefix(key, prefixSchemaRegistry)] = NewSecret(b.raw[key])
 		case classIgnored:
-			b.warn(key, "has no effect in wasmstream: "+note)
+			// config.providers declares what wasmstream does anyway
+			// (resolving ${file:...} references): a Java client file
+			// that needs it loads without a warning.
+			if key != "config.providers" && !strings.HasPrefix(key, "config.providers.") {
+				b.warn(key, "has no effect in wasmstream: "+note)
+			}
 			status[key] = "ignored"
 		case classMisplaced:
 			b.warn(key, "ignored: "+note)

@@ -696,3 +696,17 @@ func TestDocsListEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigProvidersQuiet: a Java client file declares the file config
+// provider for its ${file:...} references; wasmstream resolves them itself,
+// so the keys load without a warning (the broker writes such files).
+func TestConfigProvidersQuiet(t *testing.T) {
+	_, warns := load(t, Options{Defaults: map[string]string{
+		"config.providers":            "file",
+		"config.providers.file.class": "org.apache.kafka.common.config.provider.FileConfigProvider",
+		"buffer.memory":               "1000",
+	}})
+	if len(warns) != 1 || !strings.Contains(fmt.Sprint(warns), "buffer.memory") {
+		t.Errorf("warnings %v, want only buffer.memory's", warns)
+	}
+}
