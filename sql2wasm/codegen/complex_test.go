@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"testing"
 
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
 )
 
 // Test implementations of the complex-value intrinsics, from their
@@ -26,7 +28,7 @@ func init() {
 	testIntrinsics[sdk.IntrCxField] = func(_ context.Context, m api.Module, s []uint64) {
 		b := []byte(readStr(m, s[0], s[1]))
 		i, j := nth(b, sdk.CxStruct, int(int32(s[2])))
-		s[0] = slice(s[0], i, j)
+		s[0] = slice(uint64(uint32(s[0])), i, j)
 	}
 	testIntrinsics[sdk.IntrCxIndex] = func(_ context.Context, m api.Module, s []uint64) {
 		b := []byte(readStr(m, s[0], s[1]))
@@ -37,13 +39,13 @@ func init() {
 			n = count + idx
 		}
 		i, j := nth(b, sdk.CxArray, n)
-		s[0] = slice(s[0], i, j)
+		s[0] = slice(uint64(uint32(s[0])), i, j)
 	}
 	testIntrinsics[sdk.IntrCxLookup] = func(_ context.Context, m api.Module, s []uint64) {
 		b := []byte(readStr(m, s[0], s[1]))
 		key := readStr(m, s[2], s[3])
 		_, count, i, _ := sdk.CxCount(b)
-		ptr := s[0]
+		ptr := uint64(uint32(s[0]))
 		s[0] = 0
 		for ; count > 0; count-- {
 			k := sdk.CxSkip(b, i)
@@ -87,5 +89,83 @@ func init() {
 			panic("test cx_cast: only casts to the same type are implemented")
 		}
 		s[0] = s[1] | s[2]<<32
+	}
+}
+
+// cxT is STRUCT<A INT, L ARRAY<STRING>, M MAP<STRING, DOUBLE>>.
+var cxT = sdk.StructOf(
+	sdk.Field{Name: "A", Type: sdk.Scalar(sdk.TypeInt)},
+	sdk.Field{Name: "L", Type: sdk.ArrayOf(sdk.Scalar(sdk.TypeString))},
+	sdk.Field{Name: "M", Type: sdk.MapOf(sdk.Scalar(sdk.TypeString), sdk.Scalar(sdk.TypeDouble))},
+)
+
+// cxRow encodes {A: a, L: l, M: {"k": 1.5}}; a nil l is NULL.
+func cxRow(a int64, l ...string) sdk.Value {
+	v := sdk.CxAppendHeader(nil, sdk.CxStruct, 3)
+	v = sdk.CxAppendInt(v, a)
+	v = sdk.CxAppendHeader(v, sdk.CxArray, len(l))
+	for _, s := range l {
+		if s == "" {
+			v = append(v, sdk.CxNull)
+		} else {
+			v = sdk.CxAppendString(v, s)
+		}
+	}
+	v = sdk.CxAppendHeader(v, sdk.CxMap, 1)
+	v = sdk.CxAppendString(v, "k")
+	v = sdk.CxAppendDouble(v, 1.5)
+	return sdk.Value{Type: sdk.TypeStruct, S: string(v)}
+}
+
+func TestComplexExpressions(t *testing.T) {
+	s := &plan.Col{Index: 0, T: sdk.TypeStruct, D: cxT}
+	field := func(i int) *plan.Element {
+		return &plan.Element{X: s, Kind: plan.ElemField, Field: i, D: cxT.Fields[i].Type}
+	}
+	elem := func(i plan.Expr) *plan.Element {
+		return &plan.Element{X: field(1), Kind: plan.ElemIndex, Index: i, D: sdk.Scalar(sdk.TypeString)}
+	}
+	key := func(k string) *plan.Element {
+		return &plan.Element{X: field(2), Kind: plan.ElemKey, Index: cStr(k), D: sdk.Scalar(sdk.TypeDouble)}
+	}
+	arrT := sdk.ArrayOf(sdk.Scalar(sdk.TypeString))
+	cons := &plan.Construct{Args: []plan.Expr{cStr("x"), cNull(tS), cStr("z")}, D: arrT}
+	ints := &plan.Construct{Args: []plan.Expr{field(0), cNull(tI), cInt(3)}, D: sdk.ArrayOf(sdk.Scalar(sdk.TypeInt))}
+	want := sdk.CxAppendInt(append(sdk.CxAppendInt(sdk.CxAppendHeader(nil, sdk.CxArray, 3), 7), sdk.CxNull), 3)
+	in := []sdk.Type{sdk.TypeStruct}
+	rows := rowsOf(cxRow(7, "x", "", "z"), cxRow(-1), sdk.Null(sdk.TypeStruct))
+	runComplexCases(t, []exprCase{
+		{"field", in, rows, field(0), wants(vI(7), vI(-1), vNullI)},
+		{"last element", in, rows, elem(cInt(-1)), wants(vS("z"), vNullS, vNullS)},
+		{"NULL element", in, rows, elem(cInt(2)), wants(vNullS, vNullS, vNullS)},
+		{"out of range", in, rows, elem(cInt(4)), wants(vNullS, vNullS, vNullS)},
+		{"map key", in, rows, key("k"), wants(vD(1.5), vD(1.5), vNullD)},
+		{"missing key", in, rows, key("q"), wants(vNullD, vNullD, vNullD)},
+		{"equality by encoding", in, rows, bin(plan.OpEq, field(1), cons), wants(vB(true), vB(false), vB(false))},
+		{"constructor", in, rows, ints, wants(
+			sdk.Value{Type: sdk.TypeArray, S: string(want)},
+			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendInt(append(sdk.CxAppendInt(sdk.CxAppendHeader(nil, sdk.CxArray, 3), -1), sdk.CxNull), 3))},
+			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendInt(append(append(sdk.CxAppendHeader(nil, sdk.CxArray, 3), sdk.CxNull), sdk.CxNull), 3))},
+		)},
+	})
+}
+
+// runComplexCases is runExprCases with the descriptor of the complex
+// input column.
+func runComplexCases(t *testing.T, cases []exprCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := cols(tc.inputs...)
+			in[0].Desc = cxT
+			for eng, rr := range evalRows(t, in, tc.rows, nil, tc.expr) {
+				for r, w := range tc.want {
+					want := w.(sdk.Value)
+					if rr[r].sel != sdk.SelEmit || !sameValue(rr[r].out[0], want) {
+						t.Errorf("%s: row %d: sel %d, got %#v, want %#v", eng, r, rr[r].sel, rr[r].out[0], want)
+					}
+				}
+			}
+		})
 	}
 }

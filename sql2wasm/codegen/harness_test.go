@@ -140,7 +140,7 @@ func (in *instance) run(t testing.TB, si int, rows [][]sdk.Value, o batchOpts) (
 				switch st.Inputs[i].Type {
 				case sdk.TypeDouble:
 					slot = math.Float64bits(v.F)
-				case sdk.TypeString, sdk.TypeBytes:
+				case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 					if !mem.Write(data, []byte(v.S)) {
 						t.Fatalf("in-data full")
 					}
@@ -219,7 +219,7 @@ func decodeSlot(t testing.TB, mem api.Memory, typ sdk.Type, valid byte, slot uin
 		return sdk.BigInt(int64(slot))
 	case sdk.TypeDouble:
 		return sdk.Double(math.Float64frombits(slot))
-	case sdk.TypeString, sdk.TypeBytes:
+	case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
 		b, ok := mem.Read(uint32(slot), uint32(slot>>32))
 		if !ok {
 			t.Fatalf("string slot %#x out of memory", slot)
