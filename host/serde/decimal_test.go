@@ -82,3 +82,10 @@ func TestFormatsRejectDecimalAndBytes(t *testing.T) {
 		}
 	}
 }
+
+// decimalCols are the DECIMAL and BYTES columns the fuzz targets use.
+var decimalCols = func() []sdk.Column {
+	d62, _ := sdk.DecimalType(6, 2)
+	d18, _ := sdk.DecimalType(18, 18)
+	return []sdk.Column{{Name: "D", Type: d62}, {Name: "E", Type: d18}, {Name: "B", Type: sdk.TypeBytes}}
+}()

@@ -30,6 +30,7 @@ func fuzzSerdes(t *testing.T, format string) []Serde {
 			mustNew(t, format, two, Options{Key: true}),
 			mustNew(t, format, complexCols, Options{Wrap: true}),
 			mustNew(t, format, complexCols[:1], Options{}),
+			mustNew(t, format, decimalCols, Options{Wrap: true}),
 		)
 	case "DELIMITED":
 		out = append(out,
@@ -38,6 +39,7 @@ func fuzzSerdes(t *testing.T, format string) []Serde {
 			mustNew(t, format, []sdk.Column{col("V", sdk.TypeString)}, Options{}),
 			mustNew(t, format, []sdk.Column{col("V", sdk.TypeDouble)}, Options{Delimiter: "TAB"}),
 			mustNew(t, format, two, Options{Key: true, Delimiter: "§"}),
+			mustNew(t, format, decimalCols[:2], Options{}),
 		)
 	case "KAFKA":
 		for _, c := range allTypes[1:] {
