@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero/api"
@@ -74,7 +75,55 @@ func mathExp(_ context.Context, _ api.Module, stack []uint64) {
 
 // mathLn: (v f64) -> f64, Java's Math.log.
 func mathLn(_ context.Context, _ api.Module, stack []uint64) {
-	stack[0] = math.Float64bits(math.Log(api.DecodeF64(stack[0])))
+	stack[0] = math.Float64bits(correctLn(api.DecodeF64(stack[0])))
+}
+
+// correctLn is the natural logarithm rounded correctly, as Java's Math.log
+// returns it (Go's math.Log is off by one ulp for some inputs, ln 3 among
+// them). With x = m 2^k, m in [1, 2): ln x = k ln 2 + 2 atanh((m-1)/(m+1)),
+// summed in 128-bit floats, then rounded once. It allocates: LN is rare.
+func correctLn(x float64) float64 {
+	switch {
+	case math.IsNaN(x) || x < 0:
+		return math.NaN()
+	case x == 0:
+		return math.Inf(-1)
+	case math.IsInf(x, 1):
+		return x
+	case x == 1:
+		return 0
+	}
+	frac, exp := math.Frexp(x) // x = frac 2^exp, frac in [0.5, 1)
+	m, k := frac*2, exp-1
+	const prec = 128
+	r := atanhSeries(new(big.Float).SetPrec(prec).SetFloat64(m), prec)
+	if k != 0 {
+		ln2 := atanhSeries(new(big.Float).SetPrec(prec).SetInt64(2), prec)
+		r.Add(r, ln2.Mul(ln2, new(big.Float).SetPrec(prec).SetInt64(int64(k))))
+	}
+	f, _ := r.Float64()
+	return f
+}
+
+// atanhSeries returns ln m = 2 atanh(t), t = (m-1)/(m+1), for m in [1, 2]
+// (t <= 1/3: each term adds more than 3 bits).
+func atanhSeries(m *big.Float, prec uint) *big.Float {
+	one := new(big.Float).SetPrec(prec).SetInt64(1)
+	t := new(big.Float).SetPrec(prec).Sub(m, one)
+	t.Quo(t, new(big.Float).SetPrec(prec).Add(m, one))
+	t2 := new(big.Float).SetPrec(prec).Mul(t, t)
+	sum := new(big.Float).SetPrec(prec).Set(t)
+	pow := new(big.Float).SetPrec(prec).Set(t)
+	term := new(big.Float).SetPrec(prec)
+	for n := int64(3); n < 200; n += 2 {
+		pow.Mul(pow, t2)
+		term.Quo(pow, new(big.Float).SetPrec(prec).SetInt64(n))
+		if term.Sign() == 0 || term.MantExp(nil)-sum.MantExp(nil) < -int(prec) {
+			break
+		}
+		sum.Add(sum, term)
+	}
+	return sum.Mul(sum, new(big.Float).SetPrec(prec).SetInt64(2))
 }
 
 // bytesSubstring: (ptr, len, pos, hasLen, n) -> slice, ksqlDB's

@@ -81,3 +81,21 @@ func TestMathAndBytesIntrinsics(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectLn: LN rounds correctly (Java's Math.log), where Go's
+// math.Log may be one ulp off; the expected values are the correctly
+// rounded logarithms.
+func TestCorrectLn(t *testing.T) {
+	for _, c := range []struct{ x, want float64 }{
+		{3, 1.0986122886681098}, {2, 0.6931471805599453}, {1, 0}, {math.E, 1},
+		{10, 2.302585092994046}, {0.5, -0.6931471805599453}, {1e-300, -690.7755278982137},
+		{1.0000000001, 1.000000082690371e-10}, {math.MaxFloat64, 709.782712893384},
+	} {
+		if got := correctLn(c.x); got != c.want {
+			t.Errorf("ln(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if !math.IsNaN(correctLn(-1)) || !math.IsInf(correctLn(0), -1) || !math.IsInf(correctLn(math.Inf(1)), 1) {
+		t.Error("ln of -1, 0, +Inf")
+	}
+}
