@@ -1,6 +1,7 @@
 package qtt
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -98,6 +99,17 @@ func (s specSerde) serializeKafka(spec any) ([]byte, error) {
 			return nil, fmt.Errorf("cannot serialize %s as STRING", formatExpected(spec))
 		}
 		return []byte(str), nil
+	case sdk.TypeBytes:
+		// QTT writes BYTES as base64 text, as ksqlDB's JSON does.
+		str, ok := spec.(string)
+		if !ok {
+			return nil, fmt.Errorf("cannot serialize %s as BYTES", formatExpected(spec))
+		}
+		b, err := base64.StdEncoding.DecodeString(str)
+		if err != nil {
+			return nil, fmt.Errorf("cannot serialize %s as BYTES: %w", formatExpected(spec), err)
+		}
+		return b, nil
 	case sdk.TypeInt, sdk.TypeBigInt, sdk.TypeDouble:
 		n, ok := spec.(json.Number)
 		if !ok {
@@ -170,6 +182,8 @@ func (s specSerde) deserializeKafka(b []byte) (any, error) {
 	switch t := s.cols[0].Type; t {
 	case sdk.TypeString:
 		return utf8String(b), nil
+	case sdk.TypeBytes:
+		return base64.StdEncoding.EncodeToString(b), nil
 	case sdk.TypeInt:
 		if len(b) != 4 {
 			return nil, fmt.Errorf("size of data received by IntegerDeserializer is not 4 but %d", len(b))

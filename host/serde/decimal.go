@@ -20,7 +20,7 @@ func formatSupports(f string, t sdk.Type) bool {
 	case t.IsDecimal():
 		return f == sdk.FormatJSON || f == sdk.FormatDelimited
 	case t == sdk.TypeBytes:
-		return f == sdk.FormatJSON
+		return f == sdk.FormatJSON || f == sdk.FormatDelimited || f == sdk.FormatKafka
 	}
 	return false
 }
@@ -59,6 +59,11 @@ func decodeBase64(body []byte) (string, bool) {
 		return "", false
 	}
 	return string(out[:n]), true
+}
+
+// appendBase64 appends the base64 text of BYTES.
+func appendBase64(dst []byte, b string) []byte {
+	return base64.StdEncoding.AppendEncode(dst, unsafe.Slice(unsafe.StringData(b), len(b)))
 }
 
 // appendBase64JSON appends BYTES as a JSON string of their base64.

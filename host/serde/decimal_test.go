@@ -28,7 +28,7 @@ func TestDecimalAndBytesRoundTrip(t *testing.T) {
 		d       int64
 	}{
 		{`{"D":12.345,"B":"AAEC/w=="}`, `{"D":12.35,"B":"AAEC/w=="}`, 1235}, // HALF_UP to the scale
-		{`{"D":"-0.5","B":""}`, `{"D":-0.50,"B":""}`, -50},                 // a numeric string, as ksqlDB reads it
+		{`{"D":"-0.5","B":""}`, `{"D":-0.50,"B":""}`, -50},                  // a numeric string, as ksqlDB reads it
 		{`{"D":1e2,"B":null}`, `{"D":100.00,"B":null}`, 10000},
 	}
 	for _, c := range cases {
@@ -65,7 +65,35 @@ func TestDecimalAndBytesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestFormatsRejectDecimalAndBytes(t *testing.T) {
+func TestBytesInDelimitedAndKafka(t *testing.T) {
+	cols := []sdk.Column{{Name: "B", Type: sdk.TypeBytes}}
+	del, err := New("DELIMITED", cols, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := make([]sdk.Value, 1)
+	if err := del.Decode([]byte("AAEC/w=="), row); err != nil || row[0].S != "\x00\x01\x02\xff" {
+		t.Fatalf("DELIMITED decode = %#v, %v", row[0], err)
+	}
+	if out, err := del.Encode(nil, row); err != nil || string(out) != "AAEC/w==" {
+		t.Errorf("DELIMITED encode = %q, %v", out, err)
+	}
+	if err := del.Decode([]byte("not base64!"), row); err == nil {
+		t.Error("DELIMITED decoded text that is not base64")
+	}
+	kafka, err := New("KAFKA", cols, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kafka.Decode([]byte{0, 1, 0xff}, row); err != nil || row[0].S != "\x00\x01\xff" {
+		t.Fatalf("KAFKA decode = %#v, %v", row[0], err)
+	}
+	if out, err := kafka.Encode(nil, row); err != nil || string(out) != "\x00\x01\xff" {
+		t.Errorf("KAFKA encode = %q, %v", out, err)
+	}
+}
+
+func TestFormatsRejectDecimal(t *testing.T) {
 	d := decType(t, 4, 2)
 	for _, c := range []struct {
 		format string
@@ -73,8 +101,6 @@ func TestFormatsRejectDecimalAndBytes(t *testing.T) {
 		want   string
 	}{
 		{"KAFKA", d, "the 'KAFKA' format does not support type 'DECIMAL'"},
-		{"KAFKA", sdk.TypeBytes, "the 'KAFKA' format does not support type 'BYTES'"},
-		{"DELIMITED", sdk.TypeBytes, "the 'DELIMITED' format does not support type 'BYTES'"},
 	} {
 		_, err := New(c.format, []sdk.Column{{Name: "V", Type: c.t}}, Options{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

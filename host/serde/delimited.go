@@ -247,6 +247,11 @@ func (s *delimitedSerde) setField(c int, tok []byte, escaped bool, row []sdk.Val
 			row[c] = sdk.Value{Type: sdk.TypeDouble, F: f}
 			return nil
 		}
+	case sdk.TypeBytes:
+		if b, ok := decodeBase64(tok); ok {
+			row[c] = sdk.Value{Type: sdk.TypeBytes, S: b}
+			return nil
+		}
 	default:
 		if col.Type.IsDecimal() {
 			if v, ok := parseDecimalText(col.Type, tok); ok {
@@ -298,6 +303,8 @@ func (s *delimitedSerde) Encode(dst []byte, row []sdk.Value) ([]byte, error) {
 			text = strconv.AppendInt(tmp[:0], v.I, 10)
 		case sdk.TypeDouble:
 			text = appendJavaDouble(tmp[:0], v.F)
+		case sdk.TypeBytes:
+			text = appendBase64(tmp[:0], v.S)
 		default:
 			if col.Type.IsDecimal() {
 				text = appendDecimalText(tmp[:0], v)

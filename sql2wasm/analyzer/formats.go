@@ -33,7 +33,7 @@ func checkFormat(name string, pos token.Pos) (string, *Error) {
 // formats support every type wasmstream has.
 func formatSupports(f string, t sdk.Type) bool {
 	if f == sdk.FormatKafka {
-		return t == sdk.TypeInt || t == sdk.TypeBigInt || t == sdk.TypeDouble || t == sdk.TypeString
+		return t == sdk.TypeInt || t == sdk.TypeBigInt || t == sdk.TypeDouble || t == sdk.TypeString || t == sdk.TypeBytes
 	}
 	return true
 }
@@ -172,6 +172,8 @@ func parseDelimiter(prop, v string, pos token.Pos) (string, *Error) {
 // KAFKA holds only the numbers and STRING, DELIMITED no complex type.
 func formatReason(f string, c sdk.Column) string {
 	switch {
+	case !formatSupports(f, c.Type) && c.Type.IsDecimal():
+		return fmt.Sprintf("The '%s' format does not support type 'DECIMAL'", f)
 	case !formatSupports(f, c.Type):
 		return fmt.Sprintf("The '%s' format does not support type '%s'", f, c.Type)
 	case f == sdk.FormatDelimited && c.Type.IsComplex():
