@@ -65,8 +65,39 @@ func MapOf(key, value *TypeDesc) *TypeDesc { return &TypeDesc{Type: TypeMap, Key
 func StructOf(fields ...Field) *TypeDesc { return &TypeDesc{Type: TypeStruct, Fields: fields} }
 
 // Check verifies that d is well formed: known types, the parts each complex
-// type needs, nesting within MaxTypeDepth.
-func (d *TypeDesc) Check() error { return d.check(0) }
+// type needs, nesting within MaxTypeDepth, and a msgpack form shallow
+// enough for a manifest (which nests at most 32 deep: about 8 levels of
+// STRUCT, 25 of ARRAY).
+func (d *TypeDesc) Check() error {
+	if err := d.check(0); err != nil {
+		return err
+	}
+	if d.msgpackDepth() > maxDescDepth {
+		return errors.New("type nested too deeply")
+	}
+	return nil
+}
+
+// maxDescDepth bounds msgpackDepth so that a column's descriptor fits in a
+// manifest: a stage's column sits 5 levels deep.
+const maxDescDepth = 26
+
+// msgpackDepth is how deep the msgpack form of d nests: a map per type, and
+// for a STRUCT an array of field maps.
+func (d *TypeDesc) msgpackDepth() int {
+	if d == nil {
+		return 0
+	}
+	inner := max(d.Elem.msgpackDepth(), d.Key.msgpackDepth())
+	if d.Type == TypeStruct {
+		inner = 1
+		for _, f := range d.Fields {
+			inner = max(inner, 1+f.Type.msgpackDepth())
+		}
+		inner++
+	}
+	return 1 + inner
+}
 
 func (d *TypeDesc) check(depth int) error {
 	if d == nil {

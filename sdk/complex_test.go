@@ -144,3 +144,35 @@ func TestColumnDescMsgpack(t *testing.T) {
 		t.Error("an ARRAY column with a MAP descriptor passed")
 	}
 }
+
+// TestTypeDescDepthFitsManifest: every descriptor Check accepts fits in a
+// manifest's msgpack nesting limit, as a stage column (the deepest place).
+func TestTypeDescDepthFitsManifest(t *testing.T) {
+	wrap := map[string]func(*TypeDesc) *TypeDesc{
+		"struct": func(d *TypeDesc) *TypeDesc { return StructOf(Field{"F", d}) },
+		"array":  ArrayOf,
+		"map":    func(d *TypeDesc) *TypeDesc { return MapOf(Scalar(TypeString), d) },
+	}
+	for name, w := range wrap {
+		d := Scalar(TypeInt)
+		for n := 1; ; n++ {
+			d = w(d)
+			if d.Check() != nil {
+				if n < 9 {
+					t.Errorf("%s: Check refuses %d levels", name, n)
+				}
+				break
+			}
+			col := Column{Name: "C", Type: d.Type, Desc: d}
+			m := &Manifest{ABIVersion: ABIVersion, MemoryPages: 1, Pipeline: Pipeline{Final: -1},
+				Stages: []Stage{{Export: "s", Inputs: []Column{col}, Layout: Layout{Capacity: 1, Inputs: 1}}}}
+			b, err := m.Marshal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := UnmarshalManifest(b); err != nil {
+				t.Fatalf("%s: %d levels pass Check but not the manifest: %v", name, n, err)
+			}
+		}
+	}
+}

@@ -97,7 +97,12 @@ func typeName(t sdk.Type) string {
 // as sqlType does, ARRAY, MAP and STRUCT with their parts. Struct field
 // names are as written (the parser upper-cases unquoted names).
 func sqlTypeDesc(t *ast.TypeExpr) (*sdk.TypeDesc, *Error) {
-	return sqlTypeDescDepth(t, 0)
+	d, err := sqlTypeDescDepth(t, 0)
+	if err == nil && d.Type.IsComplex() && d.Check() != nil {
+		// A module's manifest bounds how deeply a type may nest.
+		return nil, notSupported(t.Pos(), "types nested this deeply (at most 8 levels of STRUCT, 25 of ARRAY or MAP)")
+	}
+	return d, err
 }
 
 func sqlTypeDescDepth(t *ast.TypeExpr, depth int) (*sdk.TypeDesc, *Error) {
