@@ -816,7 +816,7 @@ func (t *task) sourceKey(q *Query, key []sdk.Value) bool {
 		return false
 	}
 	for j := range dst {
-		if src[j].Type != dst[j].Type {
+		if src[j].Type != dst[j].Type || !src[j].Desc.Equal(dst[j].Desc) {
 			return false
 		}
 		t.outKey[j] = key[j]
