@@ -68,6 +68,7 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrMathExp:       mathExp,
 	sdk.IntrMathLn:        mathLn,
 	sdk.IntrBytesSubstr:   bytesSubstring,
+	sdk.IntrBytesCompare:  bytesCompare,
 }
 
 func valueTypes(ts []sdk.ValType) []api.ValueType {

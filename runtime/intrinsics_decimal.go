@@ -147,3 +147,22 @@ func bytesSubstring(_ context.Context, mod api.Module, stack []uint64) {
 	}
 	stack[0] = strResult(ptr+uint32(start), uint32(end-start))
 }
+
+// bytesCompare: (ptr1, len1, ptr2, len2) -> i32, Java's
+// ByteBuffer.compareTo: the first differing bytes compared as signed
+// (Byte.compare), else the shorter first.
+func bytesCompare(_ context.Context, mod api.Module, stack []uint64) {
+	mem := guestMemory(mod)
+	a, b := arg(mem, stack, 0), arg(mem, stack, 2)
+	stack[0] = api.EncodeI32(compareSignedBytes(a, b))
+}
+
+func compareSignedBytes(a, b []byte) int32 {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return int32(int8(a[i])) - int32(int8(b[i]))
+		}
+	}
+	return int32(len(a) - len(b))
+}

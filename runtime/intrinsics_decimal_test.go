@@ -99,3 +99,15 @@ func TestCorrectLn(t *testing.T) {
 		t.Error("ln of -1, 0, +Inf")
 	}
 }
+
+func TestCompareSignedBytes(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		sign int32
+	}{{"a", "b", -1}, {"b", "a", 1}, {"ab", "ab", 0}, {"a", "ab", -1}, {"\xff", "\x01", -1}, {"", "", 0}} {
+		got := compareSignedBytes([]byte(c.a), []byte(c.b))
+		if (got < 0 && c.sign >= 0) || (got > 0 && c.sign <= 0) || (got == 0 && c.sign != 0) {
+			t.Errorf("compare(%q, %q) = %d, want sign %d", c.a, c.b, got, c.sign)
+		}
+	}
+}

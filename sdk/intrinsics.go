@@ -68,6 +68,7 @@ const (
 	IntrMathExp       = "math_exp"
 	IntrMathLn        = "math_ln"
 	IntrBytesSubstr   = "bytes_substring"
+	IntrBytesCompare  = "bytes_compare"
 )
 
 // Intrinsics is the complete list of intrinsic functions of this ABI version,
@@ -126,6 +127,8 @@ var Intrinsics = []Intrinsic{
 	{IntrMathLn, []ValType{F64}, []ValType{F64}, "(v) -> f64: the natural logarithm (Java's Math.log)"},
 	{IntrBytesSubstr, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
 		"(ptr, len, pos, hasLen, n) -> slice: ksqlDB's SUBSTRING of BYTES, 1-based pos (negative from the end), n bytes if hasLen != 0 (a slice of the argument)"},
+	{IntrBytesCompare, []ValType{I32, I32, I32, I32}, []ValType{I32},
+		"(ptr1, len1, ptr2, len2) -> i32: <0, 0, >0 as Java's ByteBuffer.compareTo (bytes compared as signed, then the shorter first)"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

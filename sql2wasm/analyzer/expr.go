@@ -301,6 +301,8 @@ func comparable(lt, rt sdk.Type, op ast.BinaryOp) (sdk.Type, bool) {
 		return widerNumeric(lt, rt), true
 	case lt == sdk.TypeString && rt == sdk.TypeString:
 		return sdk.TypeString, true
+	case lt == sdk.TypeBytes && rt == sdk.TypeBytes:
+		return sdk.TypeBytes, true
 	case lt == sdk.TypeBoolean && rt == sdk.TypeBoolean:
 		return sdk.TypeBoolean, op == ast.OpEq || op == ast.OpNe
 	}

@@ -111,3 +111,30 @@ func TestMathAndBytesFunctions(t *testing.T) {
 			call(plan.FnBytesSubstring, sdk.TypeBytes, b, cInt(-3), cInt(2)), wants(vBy("de"))},
 	})
 }
+
+func init() {
+	testIntrinsics[sdk.IntrBytesCompare] = func(_ context.Context, m api.Module, s []uint64) {
+		a, b := readStr(m, s[0], s[1]), readStr(m, s[2], s[3])
+		r := int32(0)
+		for i := 0; i < len(a) && i < len(b) && r == 0; i++ {
+			r = int32(int8(a[i])) - int32(int8(b[i]))
+		}
+		if r == 0 {
+			r = int32(len(a) - len(b))
+		}
+		s[0] = uint64(uint32(r))
+	}
+}
+
+func TestBytesComparisons(t *testing.T) {
+	by := func(s string) sdk.Value { return sdk.Value{Type: sdk.TypeBytes, S: s} }
+	nb := sdk.Null(sdk.TypeBytes)
+	x, y := col(0, sdk.TypeBytes), col(1, sdk.TypeBytes)
+	rows := pairs(by("a"), by("b"), by("b"), by("a"), by("a"), by("a"), by("a"), by("ab"), by("\xff"), by("\x01"), nb, by("a"))
+	runExprCases(t, []exprCase{
+		{"less than (signed bytes, shorter first)", []sdk.Type{sdk.TypeBytes, sdk.TypeBytes}, rows, bin(plan.OpLt, x, y),
+			wants(vB(true), vB(false), vB(false), vB(true), vB(true), vB(false))},
+		{"equal", []sdk.Type{sdk.TypeBytes, sdk.TypeBytes}, rows, bin(plan.OpEq, x, y),
+			wants(vB(false), vB(false), vB(true), vB(false), vB(false), vB(false))},
+	})
+}

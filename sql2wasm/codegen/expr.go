@@ -731,7 +731,7 @@ func (c *fn) cmpJump(e *plan.Binary, when bool, l label) {
 		// A complex value's encoding is canonical: equal values have
 		// equal bytes.
 		c.strEqJump(e.X, e.Y, (e.Op == plan.OpEq) == when, l, nullL)
-	case t == sdk.TypeString:
+	case t == sdk.TypeString || t == sdk.TypeBytes:
 		// Ordering: Java's compareTo through the intrinsic, then the
 		// result compared with 0.
 		px, lx := c.strParts(e.X, nullL)
@@ -740,7 +740,11 @@ func (c *fn) cmpJump(e *plan.Binary, when bool, l label) {
 		f.LocalGet(lx)
 		f.LocalGet(py)
 		f.LocalGet(ly)
-		f.Call(c.g.intrinsic(sdk.IntrCompare))
+		if t == sdk.TypeBytes {
+			f.Call(c.g.intrinsic(sdk.IntrBytesCompare))
+		} else {
+			f.Call(c.g.intrinsic(sdk.IntrCompare))
+		}
 		c.putParts(px, lx)
 		c.putParts(py, ly)
 		f.I64ExtendI32S()

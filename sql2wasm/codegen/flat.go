@@ -78,7 +78,8 @@ func flatLeaves(e plan.Expr) int {
 				}
 				return -1
 			}
-			if flatOperand(x.X) && flatOperand(x.Y) && !mixedDecimalCmp(x) {
+			// Variable-length values compare by content, not by slot.
+			if flatOperand(x.X) && flatOperand(x.Y) && !mixedDecimalCmp(x) && !t.IsVarLen() {
 				return 1
 			}
 		}
