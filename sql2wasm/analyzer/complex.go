@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"strconv"
+
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
 	"github.com/wasmstream/wasmstream/sql2wasm/plan"
@@ -488,4 +490,15 @@ func extraFields(e plan.Expr, to *sdk.TypeDesc) bool {
 		}
 	}
 	return false
+}
+
+// field names a struct field dereference as ksqlDB does: the field's name,
+// or NAME_1, NAME_2... when a column or an earlier name has it.
+func (g *aliasGenerator) field(name string) string {
+	alias := name
+	for i := 1; g.used[alias]; i++ {
+		alias = name + "_" + strconv.Itoa(i)
+	}
+	g.used[alias] = true
+	return alias
 }

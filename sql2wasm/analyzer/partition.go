@@ -70,7 +70,7 @@ func (q *queryAnalysis) partitionBy() *Error {
 			p.name = ref.Name.Name
 		} else if d, ok := unparen(e).(*ast.Deref); ok {
 			// ksqlDB names a struct field by the field.
-			p.name = d.Field.Name
+			p.name = gen.field(d.Field.Name)
 		} else {
 			p.name = gen.next()
 		}

@@ -96,7 +96,7 @@ func (q *queryAnalysis) expandItems() ([]selectItem, *Error) {
 			si.name = ref.Name.Name
 		case isDeref(it.Expr):
 			// ksqlDB names a struct field by the field.
-			si.name = unparen(it.Expr).(*ast.Deref).Field.Name
+			si.name = gen.field(unparen(it.Expr).(*ast.Deref).Field.Name)
 		default:
 			si.name = gen.next()
 		}
