@@ -134,8 +134,17 @@ func decimalArith(pos token.Pos, op ast.BinaryOp, l, r plan.Expr) (plan.Expr, *E
 		t = decimalOrWide(max(p1-s1, p2-s2)+s+1, s)
 	case ast.OpMul:
 		t = decimalOrWide(p1+p2+1, s1+s2)
-	default:
-		return nil, notSupported(pos, "DECIMAL "+map[ast.BinaryOp]string{ast.OpDiv: "division", ast.OpMod: "modulo"}[op])
+	case ast.OpDiv:
+		// The exact quotient, NULL when it has more digits than the scale
+		// (ksqlDB divides with RoundingMode.UNNECESSARY, which fails).
+		s := max(6, s1+p2+1)
+		t = decimalOrWide(p1-s1+s2+s, s)
+	case ast.OpMod:
+		s := max(s1, s2)
+		if max(p1-s1, p2-s2)+s > sdk.MaxDecimalPrecision {
+			return nil, wideErr(pos) // both operands are brought to the scale
+		}
+		t = decimalOrWide(min(p1-s1, p2-s2)+s, s)
 	}
 	if t == typeWideDecimal {
 		return nil, wideErr(pos)

@@ -112,14 +112,10 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		}
 		xt, yt := e.X.Type(), e.Y.Type()
 		switch e.Op {
-		case plan.OpAdd, plan.OpSub, plan.OpMul:
+		case plan.OpAdd, plan.OpSub, plan.OpMul, plan.OpDiv, plan.OpMod:
 			if e.T.IsDecimal() && (xt.IsDecimal() || isNullConst(e.X)) && (yt.IsDecimal() || isNullConst(e.Y)) {
 				return nil // operands of their own scales, brought to T's by decArith
 			}
-			if !e.T.IsNumeric() || !sameOrNull(e.X, e.T) || !sameOrNull(e.Y, e.T) {
-				return bad("arithmetic on %s and %s as %s", xt, yt, e.T)
-			}
-		case plan.OpDiv, plan.OpMod:
 			if !e.T.IsNumeric() || !sameOrNull(e.X, e.T) || !sameOrNull(e.Y, e.T) {
 				return bad("arithmetic on %s and %s as %s", xt, yt, e.T)
 			}

@@ -91,12 +91,31 @@ func (c *fn) decArith(e *plan.Binary, nullL label) {
 	s := decScale(e.T)
 	operand := func(x plan.Expr) {
 		c.value(x, nullL)
-		if e.Op != plan.OpMul {
+		if e.Op == plan.OpAdd || e.Op == plan.OpSub || e.Op == plan.OpMod {
 			if d := s - decScale(x.Type()); d > 0 {
 				f.I64Const(sdk.Pow10(d))
 				f.I64Mul()
 			}
 		}
+	}
+	switch e.Op {
+	case plan.OpDiv:
+		c.decDiv(e, nullL)
+		return
+	case plan.OpMod:
+		// Both at the result's scale (the analyzer checked that they fit),
+		// then the truncated remainder, with the dividend's sign as
+		// BigDecimal.remainder; NULL for a zero divisor.
+		operand(e.X)
+		y := c.tmp(wasm.I64)
+		operand(e.Y)
+		f.LocalTee(y)
+		f.I64Eqz()
+		c.brIf(nullL)
+		f.LocalGet(y)
+		f.I64RemS()
+		c.put(wasm.I64, y)
+		return
 	}
 	operand(e.X)
 	operand(e.Y)
@@ -108,6 +127,35 @@ func (c *fn) decArith(e *plan.Binary, nullL label) {
 	case plan.OpMul:
 		f.I64Mul()
 	}
+}
+
+// decDiv emits x / y as ksqlDB computes a DECIMAL quotient: exact at the
+// result's scale S or NULL (a zero divisor too). x (scale sx) times
+// 10^(S-sx+sy) cannot overflow: the analyzer's result precision bounds it.
+func (c *fn) decDiv(e *plan.Binary, nullL label) {
+	f := c.f
+	num, y := c.tmp(wasm.I64), c.tmp(wasm.I64)
+	c.value(e.X, nullL)
+	if d := decScale(e.T) - decScale(e.X.Type()) + decScale(e.Y.Type()); d > 0 {
+		f.I64Const(sdk.Pow10(d))
+		f.I64Mul()
+	}
+	f.LocalSet(num)
+	c.value(e.Y, nullL)
+	f.LocalTee(y)
+	f.I64Eqz()
+	c.brIf(nullL)
+	f.LocalGet(num)
+	f.LocalGet(y)
+	f.I64RemS()
+	f.I64Const(0)
+	f.I64Ne()
+	c.brIf(nullL) // inexact
+	f.LocalGet(num)
+	f.LocalGet(y)
+	f.I64DivS()
+	c.put(wasm.I64, num)
+	c.put(wasm.I64, y)
 }
 
 // decConvert emits conversions from and to DECIMAL.

@@ -138,3 +138,18 @@ func TestBytesComparisons(t *testing.T) {
 			wants(vB(false), vB(false), vB(true), vB(false), vB(false), vB(false))},
 	})
 }
+
+func TestDecimalDivisionAndModulo(t *testing.T) {
+	d42 := dec(4, 2)
+	a, b := col(0, d42), col(1, d42)
+	q := dec(11, 7) // ksqlDB: scale max(6, 2+4+1), precision 4-2+2+7
+	r := dec(4, 2)  // ksqlDB: min(2, 2)+2 integer digits, scale 2
+	rows := pairs(vDec(d42, 1010), vDec(d42, 200), vDec(d42, 1010), vDec(d42, -200), vDec(d42, 1010), vDec(d42, 0),
+		vDec(d42, 100), vDec(d42, 300), vDec(d42, -1010), vDec(d42, 300), sdk.Null(d42), vDec(d42, 100))
+	runExprCases(t, []exprCase{
+		{"divide: exact or NULL", []sdk.Type{d42, d42}, rows, &plan.Binary{Op: plan.OpDiv, X: a, Y: b, T: q},
+			wants(vDec(q, 50500000), vDec(q, -50500000), sdk.Null(q), sdk.Null(q), sdk.Null(q), sdk.Null(q))},
+		{"modulo: sign of the dividend", []sdk.Type{d42, d42}, rows, &plan.Binary{Op: plan.OpMod, X: a, Y: b, T: r},
+			wants(vDec(r, 10), vDec(r, 10), sdk.Null(r), vDec(r, 100), vDec(r, -110), sdk.Null(r))},
+	})
+}
