@@ -114,7 +114,11 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		switch e.Op {
 		case plan.OpAdd, plan.OpSub, plan.OpMul, plan.OpDiv, plan.OpMod:
 			if e.T.IsDecimal() && (xt.IsDecimal() || isNullConst(e.X)) && (yt.IsDecimal() || isNullConst(e.Y)) {
-				return nil // operands of their own scales, brought to T's by decArith
+				// Operands of their own scales, brought to T's by decArith.
+				if !decArithFits(e.Op, xt, yt, e.T) {
+					return bad("DECIMAL arithmetic on %s and %s as %s", xt, yt, e.T)
+				}
+				return nil
 			}
 			if !e.T.IsNumeric() || !sameOrNull(e.X, e.T) || !sameOrNull(e.Y, e.T) {
 				return bad("arithmetic on %s and %s as %s", xt, yt, e.T)

@@ -83,6 +83,32 @@ func (c *fn) cmpOperands(e *plan.Binary, nullL label) {
 	c.put(wasm.I64, r)
 }
 
+// decArithFits reports whether decArith's i64 steps cannot overflow for
+// operands x, y and result t (the analyzer's types always fit; a plan from
+// elsewhere is checked). A NULL operand (TypeUnknown or its own type) is
+// read as a DECIMAL of t's scale.
+func decArithFits(op plan.Op, x, y, t sdk.Type) bool {
+	if !x.IsDecimal() {
+		x = t
+	}
+	if !y.IsDecimal() {
+		y = t
+	}
+	px, sx, py, sy, s := x.Precision(), x.Scale(), y.Precision(), y.Scale(), t.Scale()
+	const m = sdk.MaxDecimalPrecision
+	switch op {
+	case plan.OpAdd, plan.OpSub:
+		return s >= sx && s >= sy && max(px-sx, py-sy)+s+1 <= m
+	case plan.OpMul:
+		return s == sx+sy && px+py <= m
+	case plan.OpDiv:
+		return s-sx+sy >= 0 && px+s-sx+sy <= m
+	case plan.OpMod:
+		return s >= sx && s >= sy && max(px-sx, py-sy)+s <= m
+	}
+	return false
+}
+
 // decArith emits + - * of DECIMALs: the analyzer chose a result type in
 // which the exact result fits (ksqlDB's precision rules, at most 18 digits),
 // so the only work is bringing the addends to the result's scale.
