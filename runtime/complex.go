@@ -184,6 +184,12 @@ func cxConvert(dst []byte, from, to *sdk.TypeDesc, b []byte, i int) ([]byte, int
 	if b[i] == sdk.CxNull {
 		return append(dst, sdk.CxNull), end
 	}
+	if from.Equal(to) {
+		return append(dst, b[i:end]...), end
+	}
+	if from.Type.IsDecimal() || to.Type.IsDecimal() {
+		return cxConvertDecimal(dst, from, to, b, i, end), end
+	}
 	switch to.Type {
 	case sdk.TypeString:
 		if from.Type == sdk.TypeString {
@@ -301,6 +307,9 @@ func cxText(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
 		return append(dst, "true"...), end
 	case sdk.CxInt:
 		v, _ := sdk.CxInt64(b[i:])
+		if d.Type.IsDecimal() {
+			return sdk.AppendDecimal(dst, v, d.Type.Scale()), end
+		}
 		return strconv.AppendInt(dst, v, 10), end
 	case sdk.CxDouble:
 		f, _ := sdk.CxFloat64(b[i:])
@@ -378,4 +387,34 @@ func javaInt(f float64) int32 {
 		return math.MinInt32
 	}
 	return int32(f)
+}
+
+// cxConvertDecimal casts an element from or to a DECIMAL through its text,
+// as ksqlDB's casts go through BigDecimal: to STRING and DOUBLE exactly,
+// between DECIMALs and from numbers with rounding to the target scale; a
+// value that does not fit is NULL.
+func cxConvertDecimal(dst []byte, from, to *sdk.TypeDesc, b []byte, i, end int) []byte {
+	text, _ := cxText(nil, from, b, i)
+	switch {
+	case to.Type == sdk.TypeString:
+		return sdk.CxAppendString(dst, string(text))
+	case to.Type == sdk.TypeDouble:
+		if f, ok := jtext.ParseDouble(text); ok {
+			return sdk.CxAppendDouble(dst, f)
+		}
+	case to.Type.IsDecimal() && from.Type != sdk.TypeBoolean:
+		if u, ok := sdk.ParseDecimal(string(text), to.Type.Precision(), to.Type.Scale()); ok {
+			return sdk.CxAppendInt(dst, u)
+		}
+	case to.Type == sdk.TypeInt || to.Type == sdk.TypeBigInt:
+		// Java's BigDecimal.intValue/longValue truncate toward zero.
+		if f, ok := jtext.ParseDouble(text); ok {
+			v := javaLong(f)
+			if to.Type == sdk.TypeInt {
+				v = int64(int32(v))
+			}
+			return sdk.CxAppendInt(dst, v)
+		}
+	}
+	return append(dst, sdk.CxNull)
 }

@@ -235,9 +235,11 @@ func (c Column) TypeString() string {
 //	CxNull    no body (a NULL element, field or map value)
 //	CxFalse   no body
 //	CxTrue    no body
-//	CxInt     8 bytes, little-endian two's complement (INT and BIGINT)
+//	CxInt     8 bytes, little-endian two's complement (INT, BIGINT, and
+//	          the unscaled value of a DECIMAL)
 //	CxDouble  8 bytes, little-endian IEEE-754 bits
-//	CxString  u32 byte length (little-endian), then the UTF-8 bytes
+//	CxString  u32 byte length (little-endian), then the bytes (STRING's
+//	          UTF-8, BYTES)
 //	CxArray   u32 count, then count elements
 //	CxMap     u32 count, then count pairs of key and value elements
 //	CxStruct  u32 count, then count field elements, in the type's order
@@ -444,6 +446,9 @@ func cxCheck(d *TypeDesc, b []byte, i, depth int) int {
 // cxTagOf is the tag of a non-NULL element of type t (CxTrue stands for
 // both booleans).
 func cxTagOf(t Type) byte {
+	if t.IsDecimal() {
+		return CxInt // the unscaled value; the scale is the type's
+	}
 	switch t {
 	case TypeBoolean:
 		return CxTrue
@@ -451,7 +456,7 @@ func cxTagOf(t Type) byte {
 		return CxInt
 	case TypeDouble:
 		return CxDouble
-	case TypeString:
+	case TypeString, TypeBytes:
 		return CxString
 	case TypeArray:
 		return CxArray

@@ -41,7 +41,29 @@ func cxFromJSON(dst []byte, d *sdk.TypeDesc, raw []byte, i, depth int) ([]byte, 
 	bad := func() ([]byte, int, error) {
 		return nil, 0, fmt.Errorf("cannot convert a JSON %s to %s", kindOf(v[0]), d)
 	}
+	if d.Type.IsDecimal() {
+		text := v
+		if v[0] == '"' {
+			text = []byte(stringValue(v))
+		} else if v[0] != '-' && !isDigit(v[0]) {
+			return bad()
+		}
+		dv, ok := parseDecimalText(d.Type, text)
+		if !ok {
+			return nil, 0, fmt.Errorf("cannot convert %s to %s", quoteRaw(v), d)
+		}
+		return sdk.CxAppendInt(dst, dv.I), end, nil
+	}
 	switch d.Type {
+	case sdk.TypeBytes:
+		if v[0] != '"' {
+			return bad()
+		}
+		b, ok := decodeBase64(v[1 : len(v)-1])
+		if !ok {
+			return nil, 0, fmt.Errorf("cannot decode the string as base64 BYTES")
+		}
+		return sdk.CxAppendString(dst, b), end, nil
 	case sdk.TypeBoolean:
 		switch v[0] {
 		case 't':
@@ -229,7 +251,11 @@ func cxToJSON(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
 	case sdk.CxTrue:
 		return append(dst, "true"...), i + 1
 	case sdk.CxInt:
-		return strconv.AppendInt(dst, int64(binary.LittleEndian.Uint64(b[i+1:])), 10), i + 9
+		n := int64(binary.LittleEndian.Uint64(b[i+1:]))
+		if d.Type.IsDecimal() {
+			return sdk.AppendDecimal(dst, n, d.Type.Scale()), i + 9
+		}
+		return strconv.AppendInt(dst, n, 10), i + 9
 	case sdk.CxDouble:
 		f := math.Float64frombits(binary.LittleEndian.Uint64(b[i+1:]))
 		if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -240,6 +266,9 @@ func cxToJSON(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
 		return appendJavaDouble(dst, f), i + 9
 	case sdk.CxString:
 		n := int(binary.LittleEndian.Uint32(b[i+1:]))
+		if d.Type == sdk.TypeBytes {
+			return appendBase64JSON(dst, string(b[i+5:i+5+n])), i + 5 + n
+		}
 		return appendJSONString(dst, string(b[i+5:i+5+n])), i + 5 + n
 	}
 	n := int(binary.LittleEndian.Uint32(b[i+1:]))

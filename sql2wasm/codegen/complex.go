@@ -50,19 +50,19 @@ func (c *fn) element(e *plan.Element, nullL label) {
 	f.I32Load8U(0, 0)
 	f.I32Eqz()
 	c.brIf(nullL)
-	switch e.D.Type {
-	case sdk.TypeBoolean:
+	switch t := e.D.Type; {
+	case t == sdk.TypeBoolean:
 		f.LocalGet(a)
 		f.I32Load8U(0, 0)
 		f.I32Const(int32(sdk.CxTrue))
 		f.I32Eq()
-	case sdk.TypeInt, sdk.TypeBigInt:
+	case t == sdk.TypeInt, t == sdk.TypeBigInt, t.IsDecimal():
 		f.LocalGet(a)
 		f.I64Load(0, 1)
-	case sdk.TypeDouble:
+	case t == sdk.TypeDouble:
 		f.LocalGet(a)
 		f.F64Load(0, 1)
-	case sdk.TypeString:
+	case t == sdk.TypeString, t == sdk.TypeBytes:
 		// Length at +1, bytes from +5.
 		f.LocalGet(a)
 		f.I32Load(0, 1)
@@ -177,12 +177,15 @@ func (c *fn) construct(e *plan.Construct) {
 
 // cxTag is the tag of a non-NULL element of type t (booleans excepted).
 func cxTag(t sdk.Type) byte {
+	if t.IsDecimal() {
+		return sdk.CxInt // unscaled
+	}
 	switch t {
 	case sdk.TypeInt, sdk.TypeBigInt:
 		return sdk.CxInt
 	case sdk.TypeDouble:
 		return sdk.CxDouble
-	case sdk.TypeString:
+	case sdk.TypeString, sdk.TypeBytes:
 		return sdk.CxString
 	case sdk.TypeArray:
 		return sdk.CxArray
