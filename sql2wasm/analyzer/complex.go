@@ -148,33 +148,93 @@ func isDeref(e ast.Expr) bool {
 	return ok
 }
 
-// elementsType finds the common type of constructor elements: the type of
-// the first typed one, numbers widened, and makes every element that type
-// (NULL literals typed). It fails for mixed types and when no element has a
-// type.
-func (c *exprChecker) elementsType(pos token.Pos, what string, args []plan.Expr) (*sdk.TypeDesc, *Error) {
-	var d *sdk.TypeDesc
+// elementsType finds the common type of constructor elements and makes
+// every element that type: scalars with ksqlDB's list coercion (as IN
+// lists: a string literal among numbers is the number it spells...),
+// complex values of one shape, or STRUCTs of different fields merged into
+// one STRUCT with all their fields (matched by name). what names the
+// elements in the all-NULL error.
+func (c *exprChecker) elementsType(pos token.Pos, what string, items []ast.Expr, args []plan.Expr) (*sdk.TypeDesc, *Error) {
+	var descs []*sdk.TypeDesc
+	complexArgs := false
 	for _, a := range args {
-		if isNull(a) {
-			continue
-		}
-		ad := plan.DescOf(a)
-		switch {
-		case d == nil:
-			d = ad
-		case isNumeric(d.Type) && isNumeric(ad.Type):
-			d = sdk.Scalar(widerNumeric(d.Type, ad.Type))
-		case !sameShape(d, ad):
-			return nil, typeErr(a.Pos(), "invalid input syntax for type %s: %s elements must all be of the same type, got %s and %s", d, what, d, ad)
+		if !isNull(a) {
+			descs = append(descs, plan.DescOf(a))
+			complexArgs = complexArgs || a.Type().IsComplex()
 		}
 	}
-	if d == nil {
-		return nil, errorf(pos, "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+	if len(descs) == 0 {
+		return nil, errorf(pos, "Cannot construct %s with all NULL %s", map[string]string{"elements": "an array", "keys": "a map", "values": "a map"}[what], what)
 	}
+	var d *sdk.TypeDesc
+	if complexArgs {
+		d = descs[0]
+		for _, ad := range descs[1:] {
+			switch {
+			case sameShape(d, ad):
+			case d.Type == sdk.TypeStruct && ad.Type == sdk.TypeStruct:
+				u, ok := unionStruct(d, ad)
+				if !ok {
+					return nil, typeErr(pos, "Cannot construct %s: %s and %s do not match", what, d, ad)
+				}
+				d = u
+			default:
+				return nil, typeErr(pos, "Cannot construct %s: %s and %s do not match", what, d, ad)
+			}
+		}
+		for i, a := range args {
+			v, bad := coercePart(a, d)
+			if bad != nil {
+				return nil, c.genErr(items[i].Pos(), "invalid input syntax for type %s: \"%s\".", bad.t, bad.text)
+			}
+			if v == nil {
+				return nil, typeErr(items[i].Pos(), "Cannot construct %s: %s and %s do not match", what, d, plan.DescOf(a))
+			}
+			args[i] = v
+		}
+		return d, nil
+	}
+	common, err := c.listType(items, args)
+	if err != nil {
+		return nil, err
+	}
+	if common == typeWideDecimal {
+		return nil, wideErr(pos)
+	}
+	d = sdk.Scalar(common)
 	for i, a := range args {
-		args[i] = typedAs(a, d)
+		if isNull(a) {
+			args[i] = typedAs(a, d)
+		} else {
+			args[i] = convertListItem(a, items[i], common)
+		}
 	}
 	return d, nil
+}
+
+// unionStruct merges two STRUCT types: the fields of a, widened where b
+// has a wider number, then those of b that a lacks.
+func unionStruct(a, b *sdk.TypeDesc) (*sdk.TypeDesc, bool) {
+	fields := append([]sdk.Field(nil), a.Fields...)
+	for _, bf := range b.Fields {
+		found := false
+		for i, af := range fields {
+			if af.Name != bf.Name {
+				continue
+			}
+			found = true
+			switch {
+			case isNumeric(af.Type.Type) && isNumeric(bf.Type.Type) && !af.Type.Type.IsComplex():
+				fields[i].Type = sdk.Scalar(widerNumeric(af.Type.Type, bf.Type.Type))
+			case !sameShape(af.Type, bf.Type):
+				return nil, false
+			}
+		}
+		if !found {
+			fields = append(fields, bf)
+		}
+	}
+	return sdk.StructOf(fields...), true
 }
 
 // typedAs makes e an expression of type d: a typed NULL for the NULL
@@ -206,7 +266,7 @@ func (c *exprChecker) arrayCons(x *ast.ArrayCons) (plan.Expr, *Error) {
 		}
 		args[i] = v
 	}
-	d, err := c.elementsType(x.Pos(), "array", args)
+	d, err := c.elementsType(x.Pos(), "elements", x.Elems, args)
 	if err != nil {
 		return nil, err
 	}
@@ -230,14 +290,14 @@ func (c *exprChecker) mapCons(x *ast.MapCons) (plan.Expr, *Error) {
 			return nil, err
 		}
 	}
-	kd, err := c.elementsType(x.Pos(), "map key", keys)
+	kd, err := c.elementsType(x.Pos(), "keys", x.Keys, keys)
 	if err != nil {
 		return nil, err
 	}
 	if kd.Type.IsComplex() {
 		return nil, errorf(x.Pos(), "Map keys must be primitive types, got: %s", kd)
 	}
-	vd, err := c.elementsType(x.Pos(), "map value", vals)
+	vd, err := c.elementsType(x.Pos(), "values", x.Values, vals)
 	if err != nil {
 		return nil, err
 	}

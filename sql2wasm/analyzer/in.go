@@ -38,59 +38,9 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 		}
 	}
 
-	common := sdk.TypeUnknown
-	for i, e := range typed {
-		a := unparen(items[i])
-		if common == sdk.TypeUnknown {
-			common = e.Type()
-			continue
-		}
-		if isNull(e) {
-			continue
-		}
-		if lit, ok := a.(*ast.Literal); ok && lit.Kind == ast.LitString {
-			if isNumeric(common) {
-				src, ok := stringNumericType(lit.Value)
-				if !ok {
-					name := common.String()
-					if isDecimalish(common) {
-						name = "DECIMAL"
-					}
-					return nil, c.genErr(a.Pos(), "invalid input syntax for type %s: \"%s\".", name, lit.Value)
-				}
-				switch {
-				case src == sdk.TypeDouble || common == sdk.TypeDouble:
-					common = sdk.TypeDouble
-				case isDecimalish(src) || isDecimalish(common):
-					common = widerNumeric(common, src)
-				case canWiden(src, common):
-				default:
-					common = src
-				}
-				continue
-			}
-			if common == sdk.TypeBoolean {
-				if _, ok := laxBool(lit.Value); !ok {
-					return nil, c.genErr(a.Pos(), "invalid input syntax for type BOOLEAN: \"%s\".", lit.Value)
-				}
-				continue
-			}
-		}
-		if isNumeric(common) && isNumeric(e.Type()) {
-			common = widerNumeric(common, e.Type())
-			continue
-		}
-		_, isLit := a.(*ast.Literal)
-		if t, ok := listCoercion(e.Type(), common, isLit); ok {
-			common = t
-			continue
-		}
-		if t, ok := listCoercion(common, e.Type(), isLit); ok {
-			common = t
-			continue
-		}
-		return nil, c.genErr(a.Pos(), "operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.",
-			common, e.Type(), formatExpr(a, nil))
+	common, err := c.listType(items, typed)
+	if err != nil {
+		return nil, err
 	}
 
 	pos := x.X.Pos()
@@ -147,6 +97,67 @@ func exactItems(x, e plan.Expr, a ast.Expr) (plan.Expr, plan.Expr) {
 	}
 	t := widerNumeric(x.Type(), e.Type())
 	return coerce(x, t), coerce(e, t)
+}
+
+// listType finds the common type of a list of expressions (IN lists,
+// ARRAY and MAP constructors) with ksqlDB's CoercionUtil.coerceUserList
+// rules (see in); typed[i] is the checked items[i].
+func (c *exprChecker) listType(items []ast.Expr, typed []plan.Expr) (sdk.Type, *Error) {
+	common := sdk.TypeUnknown
+	for i, e := range typed {
+		a := unparen(items[i])
+		if common == sdk.TypeUnknown {
+			common = e.Type()
+			continue
+		}
+		if isNull(e) {
+			continue
+		}
+		if lit, ok := a.(*ast.Literal); ok && lit.Kind == ast.LitString {
+			if isNumeric(common) {
+				src, ok := stringNumericType(lit.Value)
+				if !ok {
+					name := common.String()
+					if isDecimalish(common) {
+						name = "DECIMAL"
+					}
+					return sdk.TypeUnknown, c.genErr(a.Pos(), "invalid input syntax for type %s: \"%s\".", name, lit.Value)
+				}
+				switch {
+				case src == sdk.TypeDouble || common == sdk.TypeDouble:
+					common = sdk.TypeDouble
+				case isDecimalish(src) || isDecimalish(common):
+					common = widerNumeric(common, src)
+				case canWiden(src, common):
+				default:
+					common = src
+				}
+				continue
+			}
+			if common == sdk.TypeBoolean {
+				if _, ok := laxBool(lit.Value); !ok {
+					return sdk.TypeUnknown, c.genErr(a.Pos(), "invalid input syntax for type BOOLEAN: \"%s\".", lit.Value)
+				}
+				continue
+			}
+		}
+		if isNumeric(common) && isNumeric(e.Type()) {
+			common = widerNumeric(common, e.Type())
+			continue
+		}
+		_, isLit := a.(*ast.Literal)
+		if t, ok := listCoercion(e.Type(), common, isLit); ok {
+			common = t
+			continue
+		}
+		if t, ok := listCoercion(common, e.Type(), isLit); ok {
+			common = t
+			continue
+		}
+		return sdk.TypeUnknown, c.genErr(a.Pos(), "operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.",
+			common, e.Type(), formatExpr(a, nil))
+	}
+	return common, nil
 }
 
 // listCoercion is ksqlDB's DefaultSqlValueCoercer.canCoerce: an expression
