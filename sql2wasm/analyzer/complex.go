@@ -562,3 +562,34 @@ func (g *aliasGenerator) field(name string) string {
 	g.used[alias] = true
 	return alias
 }
+
+// derefAll expands the select item s->* into one item per field of the
+// STRUCT s, each named by its field (as s->f is).
+func (q *queryAnalysis) derefAll(c *exprChecker, x *ast.DerefAll, gen *aliasGenerator) ([]selectItem, *Error) {
+	v, err := c.check(x.X)
+	if err != nil {
+		return nil, err
+	}
+	d := plan.DescOf(v)
+	if d.Type != sdk.TypeStruct {
+		return nil, errorf(x.Arrow, "Expected STRUCT type, got: %s", typeName(v.Type()))
+	}
+	out := make([]selectItem, 0, len(d.Fields))
+	for i, f := range d.Fields {
+		if i > 0 {
+			// A reference per item, as every item is planned on its own.
+			if v, err = c.check(x.X); err != nil {
+				return nil, err
+			}
+		}
+		field := &ast.Deref{X: x.X, Arrow: x.Arrow, Field: &ast.Ident{NamePos: x.Arrow, Name: f.Name, Quoted: true}}
+		out = append(out, selectItem{
+			name:  gen.field(f.Name),
+			pos:   x.Pos(),
+			expr:  &plan.Element{At: x.Arrow, X: v, Kind: plan.ElemField, Field: i, D: f.Type},
+			col:   -1,
+			canon: q.canonical(field),
+		})
+	}
+	return out, nil
+}

@@ -66,3 +66,18 @@ func TestComplexErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDerefAll(t *testing.T) {
+	res, _, err := runScript(t, nil, complexSource+"CREATE STREAM O AS SELECT K, S->*, S->A FROM C;")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Source.SchemaString(), "K STRING KEY, A INTEGER, b ARRAY<STRING>, A_1 INTEGER"; got != want {
+		t.Errorf("schema\n got %s\nwant %s", got, want)
+	}
+	for _, sql := range []string{"CREATE STREAM O AS SELECT K FROM C WHERE S->* = 1;", "CREATE STREAM O AS SELECT L->* FROM C;"} {
+		if _, _, err := runScript(t, nil, complexSource+sql); err == nil {
+			t.Errorf("%s: accepted", sql)
+		}
+	}
+}

@@ -137,6 +137,10 @@ func (c *exprChecker) check(e ast.Expr) (plan.Expr, *Error) {
 		return c.call(x)
 	case *ast.Deref:
 		return c.deref(x)
+	case *ast.DerefAll:
+		// Expanded by the projection of a single-source query; elsewhere
+		// (joins, other clauses) it is not built.
+		return nil, notSupported(x.Arrow, "struct field dereference x->* here")
 	case *ast.ArrayCons:
 		return c.arrayCons(x)
 	case *ast.MapCons:

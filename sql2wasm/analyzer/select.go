@@ -80,6 +80,14 @@ func (q *queryAnalysis) expandItems() ([]selectItem, *Error) {
 			items = append(items, q.star(it.Pos())...)
 			continue
 		}
+		if da, ok := unparen(it.Expr).(*ast.DerefAll); ok && it.Alias == nil {
+			more, err := q.derefAll(c, da, gen)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, more...)
+			continue
+		}
 		e, err := c.check(it.Expr)
 		if err != nil {
 			return nil, err

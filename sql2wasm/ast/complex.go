@@ -17,6 +17,13 @@ type Deref struct {
 	Field *Ident
 }
 
+// DerefAll is X->*, every field of a STRUCT as a column of its own (only
+// as a select item).
+type DerefAll struct {
+	X     Expr
+	Arrow token.Pos
+}
+
 // ArrayCons is ARRAY[e, ...].
 type ArrayCons struct {
 	ArrayPos token.Pos
@@ -44,6 +51,9 @@ func (x *Subscript) Pos() token.Pos { return x.X.Pos() }
 func (x *Deref) Pos() token.Pos { return x.X.Pos() }
 
 // Pos implements Node.
+func (x *DerefAll) Pos() token.Pos { return x.X.Pos() }
+
+// Pos implements Node.
 func (x *ArrayCons) Pos() token.Pos { return x.ArrayPos }
 
 // Pos implements Node.
@@ -54,6 +64,7 @@ func (x *StructCons) Pos() token.Pos { return x.StructPos }
 
 func (*Subscript) exprNode()  {}
 func (*Deref) exprNode()      {}
+func (*DerefAll) exprNode()   {}
 func (*ArrayCons) exprNode()  {}
 func (*MapCons) exprNode()    {}
 func (*StructCons) exprNode() {}
@@ -65,6 +76,8 @@ func complexChildren(n Node) ([]Node, bool) {
 		return nodes(n.X, n.Index), true
 	case *Deref:
 		return nodes(n.X, n.Field), true
+	case *DerefAll:
+		return nodes(n.X), true
 	case *ArrayCons:
 		return exprNodes(nil, n.Elems), true
 	case *MapCons:
@@ -95,6 +108,9 @@ func (p *printer) complexExpr(x Expr) bool {
 		p.expr(x.X, precPrimary)
 		p.str("->")
 		p.ident(x.Field)
+	case *DerefAll:
+		p.expr(x.X, precPrimary)
+		p.str("->*")
 	case *ArrayCons:
 		p.str("ARRAY[")
 		p.exprs(x.Elems, 0)

@@ -235,7 +235,10 @@ func (p *parser) postfix(x ast.Expr) ast.Expr {
 			p.enter()
 			n++
 			if p.tok.Kind == token.STAR {
-				p.unsupported(pos, "struct field dereference x->*")
+				// Only a select item may be x->*; the analyzer checks.
+				p.next()
+				x = &ast.DerefAll{X: x, Arrow: pos}
+				continue
 			}
 			x = &ast.Deref{X: x, Arrow: pos, Field: p.ident("field name")}
 		case token.AT:

@@ -70,6 +70,7 @@ var exprTests = []struct {
 	{"a[1]", "Subscript{X: ColumnRef{Name: A}, Index: 1}"},
 	{"a[-1][b]", "Subscript{X: Subscript{X: ColumnRef{Name: A}, Index: -1}, Index: ColumnRef{Name: B}}"},
 	{"s->f->`g`", "Deref{X: Deref{X: ColumnRef{Name: S}, Field: F}, Field: `g`}"},
+	{"t.s->*", "DerefAll{X: ColumnRef{Qualifier: T, Name: S}}"},
 	{"m['k']->f", "Deref{X: Subscript{X: ColumnRef{Name: M}, Index: 'k'}, Field: F}"},
 	{"ARRAY[1, a]", "ArrayCons{Elems: [1, ColumnRef{Name: A}]}"},
 	{"MAP('a' := 1, 'b' := x)", "MapCons{Keys: ['a', 'b'], Values: [1, ColumnRef{Name: X}]}"},
@@ -315,7 +316,6 @@ var invalidTests = []struct {
 	{"SELECT 1 FROM t; SELECT 2 FROM", "1:31", "expected stream or table name but found end of input"},
 
 	// ksqlDB syntax we do not support yet.
-	{"SELECT a->* FROM t", "1:9", "not supported yet: struct field dereference x->*"},
 	{"SELECT a[1 FROM t", "1:12", "expected ']'"},
 	{"SELECT MAP('a' 1) FROM t", "1:16", "expected ':='"},
 	{"SELECT transform(a, x => x + 1) FROM t", "1:21", "not supported yet: lambda functions"},
