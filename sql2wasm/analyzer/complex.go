@@ -593,3 +593,36 @@ func (q *queryAnalysis) derefAll(c *exprChecker, x *ast.DerefAll, gen *aliasGene
 	}
 	return out, nil
 }
+
+// caseComplex finishes a CASE whose results are ARRAY, MAP or STRUCT
+// values: all of one shape (numeric parts may differ between INT and
+// BIGINT), the result of the first one's type.
+func caseComplex(x *ast.Case, whens []plan.When, els plan.Expr) (plan.Expr, *Error) {
+	var d *sdk.TypeDesc
+	results := make([]plan.Expr, 0, len(whens)+1)
+	for _, w := range whens {
+		results = append(results, w.Then)
+	}
+	if els != nil {
+		results = append(results, els)
+	}
+	for _, r := range results {
+		if isNull(r) {
+			continue
+		}
+		rd := plan.DescOf(r)
+		if d == nil {
+			d = rd
+		} else if !sameShape(d, rd) {
+			return nil, typeErr(r.Pos(), "Invalid Case expression. Type for all 'THEN' clauses should be the same.\n"+
+				"Types: %s and %s.", d, rd)
+		}
+	}
+	for i := range whens {
+		whens[i].Then = typedAs(whens[i].Then, d)
+	}
+	if els == nil {
+		els = &plan.Const{At: x.Pos(), V: sdk.Null(d.Type)}
+	}
+	return &plan.Case{At: x.Pos(), Whens: whens, Else: typedAs(els, d), T: d.Type, D: d}, nil
+}

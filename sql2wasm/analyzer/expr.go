@@ -641,6 +641,9 @@ func (c *exprChecker) caseExpr(x *ast.Case) (plan.Expr, *Error) {
 	if t == sdk.TypeUnknown {
 		return nil, typeErr(x.Pos(), "Invalid Case expression. All case branches have NULL type")
 	}
+	if t.IsComplex() {
+		return caseComplex(x, whens, els)
+	}
 	for i := range whens {
 		whens[i].Then = coerce(whens[i].Then, t)
 	}
