@@ -1,6 +1,7 @@
 package serde
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -110,7 +111,7 @@ func cxFromJSON(dst []byte, d *sdk.TypeDesc, raw []byte, i, depth int) ([]byte, 
 		var text []byte
 		switch v[0] {
 		case '"':
-			text = appendUnescaped(nil, v[1:len(v)-1])
+			text = unescaped(v[1 : len(v)-1])
 		case 't', 'f':
 			text = v
 		case '{':
@@ -120,7 +121,7 @@ func cxFromJSON(dst []byte, d *sdk.TypeDesc, raw []byte, i, depth int) ([]byte, 
 		default:
 			text = appendJavaNumberText(nil, v)
 		}
-		return sdk.CxAppendString(dst, string(text)), end, nil
+		return appendCxBytes(dst, text), end, nil
 	case sdk.TypeArray:
 		if v[0] != '[' {
 			return bad()
@@ -149,11 +150,10 @@ func cxFromJSON(dst []byte, d *sdk.TypeDesc, raw []byte, i, depth int) ([]byte, 
 		dst = sdk.CxAppendHeader(dst, sdk.CxMap, 0)
 		n := 0
 		err := eachMember(raw, i, func(key []byte, vi int) error {
-			k := appendUnescaped(nil, key)
 			if d.Key != nil && d.Key.Type != sdk.TypeString {
 				return fmt.Errorf("JSON only supports MAP types with STRING keys")
 			}
-			dst = sdk.CxAppendString(dst, string(k))
+			dst = appendCxBytes(dst, unescaped(key))
 			var err error
 			dst, _, err = cxFromJSON(dst, d.Elem, raw, vi, depth+1)
 			n++
@@ -169,11 +169,16 @@ func cxFromJSON(dst []byte, d *sdk.TypeDesc, raw []byte, i, depth int) ([]byte, 
 			return bad()
 		}
 		// Where each field's value is: an exact name match wins over a
-		// case-insensitive one.
-		at := make([]int, len(d.Fields))
-		exact := make([]bool, len(d.Fields))
+		// case-insensitive one. Small structs keep the table on the stack.
+		var atBuf [16]int
+		var exactBuf [16]bool
+		at, exact := atBuf[:0], exactBuf[:0]
+		if len(d.Fields) > len(atBuf) {
+			at, exact = make([]int, 0, len(d.Fields)), make([]bool, 0, len(d.Fields))
+		}
+		at, exact = at[:len(d.Fields)], exact[:len(d.Fields)]
 		err := eachMember(raw, i, func(key []byte, vi int) error {
-			name := appendUnescaped(nil, key)
+			name := unescaped(key)
 			for f := range d.Fields {
 				switch {
 				case string(name) == d.Fields[f].Name:
@@ -314,4 +319,19 @@ func cxToJSON(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
 		}
 		return append(dst, '}'), j
 	}
+}
+
+// unescaped returns the contents of a JSON string (without its quotes)
+// with escapes resolved; it copies only when there are escapes.
+func unescaped(body []byte) []byte {
+	if bytes.IndexByte(body, '\\') < 0 {
+		return body
+	}
+	return appendUnescaped(nil, body)
+}
+
+// appendCxBytes appends a CxString element of the given bytes.
+func appendCxBytes(dst, b []byte) []byte {
+	dst = binary.LittleEndian.AppendUint32(append(dst, sdk.CxString), uint32(len(b)))
+	return append(dst, b...)
 }
