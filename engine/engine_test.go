@@ -211,9 +211,9 @@ func TestEnginePumpChain(t *testing.T) {
 func TestIsNotSupported(t *testing.T) {
 	ctx := context.Background()
 	e, _ := newTestEngine(t)
-	err := e.Execute(ctx, "CREATE STREAM s (v BYTES) WITH (kafka_topic='s', value_format='JSON', partitions=1);")
+	err := e.Execute(ctx, "CREATE STREAM s (v TIMESTAMP) WITH (kafka_topic='s', value_format='JSON', partitions=1);")
 	if !IsNotSupported(err) {
-		t.Errorf("BYTES column: %v is not reported as not supported", err)
+		t.Errorf("TIMESTAMP column: %v is not reported as not supported", err)
 	}
 	if IsNotSupported(e.Execute(ctx, "DROP STREAM nope;")) {
 		t.Error("an unknown source is reported as not supported")
