@@ -169,3 +169,27 @@ func TestComplexCast(t *testing.T) {
 		t.Error("a malformed value was cast")
 	}
 }
+
+func TestComplexJSONIntrinsic(t *testing.T) {
+	h := newHarness(t, true)
+	tests := []struct {
+		d    *sdk.TypeDesc
+		v    []byte
+		want string
+	}{
+		{cxType, cxValue(), `{"A":7,"L":["x",null,"z"],"M":{"k":1.5}}`},
+		{sdk.Scalar(sdk.TypeString), sdk.CxAppendString(nil, "a\"\\\n\x01é\xff"), `"a\"\\\n\u0001é` + "\uFFFD" + `"`},
+		{sdk.Scalar(sdk.TypeBytes), sdk.CxAppendString(nil, "!"), `"IQ=="`},
+		{sdk.Scalar(sdk.TypeDouble), sdk.CxAppendDouble(nil, math.Inf(-1)), `"-Infinity"`},
+		{sdk.Scalar(sdk.TypeDouble), sdk.CxAppendDouble(nil, 1e21), `1.0E21`},
+		{sdk.Scalar(sdk.TypeBoolean), sdk.CxAppendBool(nil, false), `false`},
+	}
+	for _, tt := range tests {
+		h.reset(h.l.HeapSize)
+		p, n := h.str(string(tt.v))
+		dp, dn := h.str(string(sdk.AppendTypeDesc(nil, tt.d)))
+		if got := h.result(h.mustCall(sdk.IntrCxJSON, h.base(), p, n, dp, dn)); got != tt.want {
+			t.Errorf("cx_json(%s) = %s, want %s", tt.d, got, tt.want)
+		}
+	}
+}

@@ -60,6 +60,7 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrCxLookup:     cxLookup,
 	sdk.IntrCxBuild:      cxBuild,
 	sdk.IntrCxCast:       cxCast,
+	sdk.IntrCxJSON:       cxJSON,
 
 	// DECIMAL and math.
 	sdk.IntrDecParse:      decParse,

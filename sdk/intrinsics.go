@@ -58,6 +58,7 @@ const (
 	IntrCxLookup     = "cx_lookup"
 	IntrCxBuild      = "cx_build"
 	IntrCxCast       = "cx_cast"
+	IntrCxJSON       = "cx_json"
 )
 
 // Names of the DECIMAL and math intrinsics.
@@ -129,6 +130,8 @@ var Intrinsics = []Intrinsic{
 		"(ptr, len, pos, hasLen, n) -> slice: ksqlDB's SUBSTRING of BYTES, 1-based pos (negative from the end), n bytes if hasLen != 0 (a slice of the argument)"},
 	{IntrBytesCompare, []ValType{I32, I32, I32, I32}, []ValType{I32},
 		"(ptr1, len1, ptr2, len2) -> i32: <0, 0, >0 as Java's ByteBuffer.compareTo (bytes compared as signed, then the shorter first)"},
+	{IntrCxJSON, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
+		"(base, ptr, len, typePtr, typeLen) -> str: the element (complex encoding, any tag) of the given type (binary TypeDesc) as compact JSON, as ksqlDB's TO_JSON_STRING writes it with Jackson"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

@@ -626,3 +626,11 @@ func caseComplex(x *ast.Case, whens []plan.When, els plan.Expr) (plan.Expr, *Err
 	}
 	return &plan.Case{At: x.Pos(), Whens: whens, Else: typedAs(els, d), T: d.Type, D: d}, nil
 }
+
+// toJSON resolves TO_JSON_STRING(x) for an x of any known type.
+func toJSON(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
+	if len(args) != 1 || args[0].Type() == sdk.TypeUnknown {
+		return nil, false
+	}
+	return &plan.ToJSON{At: call.Pos(), X: args[0]}, true
+}

@@ -58,6 +58,7 @@ var builtins = map[string]builtin{
 		}
 		return fixed(call, plan.FnReplace, sdk.TypeString, args, repeat(sdk.TypeString, 3), 3)
 	}},
+	"TO_JSON_STRING": {[]string{"TO_JSON_STRING(T)"}, toJSON},
 	"COALESCE": {[]string{"COALESCE(T, T...)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		if len(args) == 0 {
 			return nil, false

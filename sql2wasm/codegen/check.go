@@ -148,6 +148,11 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		return checkElement(e, sub, bad)
 	case *plan.Construct:
 		return checkConstruct(e, sub, bad)
+	case *plan.ToJSON:
+		if e.X == nil || !knownType(e.X.Type()) {
+			return bad("TO_JSON_STRING of an unknown type")
+		}
+		return sub(e.X)
 	case *plan.Convert:
 		if err := sub(e.X); err != nil {
 			return err

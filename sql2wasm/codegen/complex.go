@@ -286,3 +286,48 @@ func checkComplexConvert(e *plan.Convert, bad func(string, ...any) error) error 
 	}
 	return nil
 }
+
+// toJSON emits TO_JSON_STRING(x) through cx_json, which renders an element
+// of the complex encoding: a complex value is one; a scalar becomes one as
+// the single element of an array built for it (the array's body). NULL is
+// the text null, as ksqlDB writes it.
+func (c *fn) toJSON(e *plan.ToJSON) {
+	f := c.f
+	d := plan.DescOf(e.X)
+	p, n := c.tmp(wasm.I32), c.tmp(wasm.I32)
+	res := c.block(wasm.BlockI64)
+	isNull := c.block(wasm.BlockEmpty)
+	if d.Type.IsComplex() {
+		c.strPartsInto(e.X, isNull, p, n)
+	} else {
+		c.construct(&plan.Construct{At: e.At, Args: []plan.Expr{e.X}, D: sdk.ArrayOf(d)})
+		r := c.tmp(wasm.I64)
+		f.LocalSet(r)
+		f.LocalGet(r)
+		f.I32WrapI64()
+		f.I32Const(5)
+		f.I32Add()
+		f.LocalSet(p)
+		f.LocalGet(r)
+		f.I64Const(32)
+		f.I64ShrU()
+		f.I32WrapI64()
+		f.I32Const(5)
+		f.I32Sub()
+		f.LocalSet(n)
+		c.put(wasm.I64, r)
+	}
+	td := string(sdk.AppendTypeDesc(nil, d))
+	c.base()
+	f.LocalGet(p)
+	f.LocalGet(n)
+	f.I32Const(int32(c.g.constString(td)))
+	f.I32Const(int32(len(td)))
+	f.Call(c.g.intrinsic(sdk.IntrCxJSON))
+	c.putParts(p, n)
+	c.checkStrResult()
+	c.br(res)
+	c.endBlock()
+	f.I64Const(c.constStr("null"))
+	c.endBlock()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/tetratelabs/wazero/api"
@@ -82,6 +83,38 @@ func init() {
 		}
 		s[0] = heapStr(m, base, string(out))
 	}
+	// A JSON writer for the elements these tests use: integers, plain
+	// strings, NULL and arrays of them.
+	var toJSON func(b []byte) (string, int)
+	toJSON = func(b []byte) (string, int) {
+		end := sdk.CxSkip(b, 0)
+		switch b[0] {
+		case sdk.CxNull:
+			return "null", end
+		case sdk.CxInt:
+			v, _ := sdk.CxInt64(b)
+			return strconv.FormatInt(v, 10), end
+		case sdk.CxString:
+			str, _ := sdk.CxStr(b)
+			return `"` + string(str) + `"`, end
+		case sdk.CxArray:
+			_, n, j, _ := sdk.CxCount(b)
+			out := "["
+			for k := 0; k < n; k++ {
+				if k > 0 {
+					out += ","
+				}
+				t, m := toJSON(b[j:])
+				out, j = out+t, j+m
+			}
+			return out + "]", end
+		}
+		panic("test cx_json: element not implemented")
+	}
+	testIntrinsics[sdk.IntrCxJSON] = func(_ context.Context, m api.Module, s []uint64) {
+		text, _ := toJSON([]byte(readStr(m, s[1], s[2])))
+		s[0] = heapStr(m, uint32(s[0]), text)
+	}
 	// CAST of complex values is tested with the runtime's implementation
 	// (engine/qtt); here only the identity is needed.
 	testIntrinsics[sdk.IntrCxCast] = func(_ context.Context, m api.Module, s []uint64) {
@@ -142,6 +175,8 @@ func TestComplexExpressions(t *testing.T) {
 		{"map key", in, rows, key("k"), wants(vD(1.5), vD(1.5), vNullD)},
 		{"missing key", in, rows, key("q"), wants(vNullD, vNullD, vNullD)},
 		{"equality by encoding", in, rows, bin(plan.OpEq, field(1), cons), wants(vB(true), vB(false), vB(false))},
+		{"to json, scalar", in, rows, &plan.ToJSON{X: field(0)}, wants(vS("7"), vS("-1"), vS("null"))},
+		{"to json, array", in, rows, &plan.ToJSON{X: field(1)}, wants(vS(`["x",null,"z"]`), vS("[]"), vS("null"))},
 		{"constructor", in, rows, ints, wants(
 			sdk.Value{Type: sdk.TypeArray, S: string(want)},
 			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendInt(append(sdk.CxAppendInt(sdk.CxAppendHeader(nil, sdk.CxArray, 3), -1), sdk.CxNull), 3))},

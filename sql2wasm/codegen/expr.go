@@ -48,7 +48,7 @@ func canNull(e plan.Expr) bool {
 			}
 		}
 		return canNull(e.X) || canNull(e.Y)
-	case *plan.IsNull, *plan.Construct:
+	case *plan.IsNull, *plan.Construct, *plan.ToJSON:
 		return false
 	case *plan.Convert:
 		return canNull(e.X) || (e.NullOnError && fallible(e.X.Type(), e.To)) || decFallible(e.X.Type(), e.To)
@@ -195,6 +195,8 @@ func (c *fn) value(e plan.Expr, nullL label) {
 		c.element(e, nullL)
 	case *plan.Construct:
 		c.construct(e)
+	case *plan.ToJSON:
+		c.toJSON(e)
 	}
 }
 

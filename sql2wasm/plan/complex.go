@@ -54,3 +54,16 @@ func (e *Construct) Pos() token.Pos { return e.At }
 
 // Desc implements Described.
 func (e *Construct) Desc() *sdk.TypeDesc { return e.D }
+
+// ToJSON is TO_JSON_STRING(X): the JSON text of a value of any type (NULL
+// for NULL).
+type ToJSON struct {
+	At token.Pos
+	X  Expr
+}
+
+// Type implements Expr.
+func (e *ToJSON) Type() sdk.Type { return sdk.TypeString }
+
+// Pos implements Expr.
+func (e *ToJSON) Pos() token.Pos { return e.At }
