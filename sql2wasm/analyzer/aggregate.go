@@ -322,7 +322,7 @@ func (q *queryAnalysis) aggregate() *Error {
 	// The operator's output row is what the final stage reads.
 	var cols []sdk.Column
 	for _, g := range ag.groupBy {
-		cols = append(cols, sdk.Column{Name: g.name, Type: g.expr.Type()})
+		cols = append(cols, plan.ColumnOf(g.name, g.expr, false))
 	}
 	for _, c := range ag.calls {
 		cols = append(cols, c.result)
@@ -520,10 +520,6 @@ func (q *queryAnalysis) groupByValues() *Error {
 		}
 		if isNull(e) {
 			return errorf(g.ast.Pos(), "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
-		}
-		if t := e.Type(); t.IsComplex() {
-			// The operator's row would need the value's full type.
-			return notSupported(g.ast.Pos(), "GROUP BY on a "+t.String()+" value")
 		}
 		g.expr = e
 		g.name = q.agg.internalName()
@@ -879,7 +875,7 @@ func columnsScope(alias string, cols []sdk.Column) *Scope {
 	src := &sdk.Source{Name: alias, Columns: cols}
 	s := &Scope{sources: []scopeSource{{src: src, alias: alias}}}
 	for _, c := range cols {
-		s.cols = append(s.cols, scopeColumn{source: 0, col: sdk.Column{Name: c.Name, Type: c.Type}})
+		s.cols = append(s.cols, scopeColumn{source: 0, col: sdk.Column{Name: c.Name, Type: c.Type, Desc: c.Desc}})
 	}
 	s.used = make([]bool, len(s.cols))
 	return s
