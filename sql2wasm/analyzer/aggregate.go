@@ -550,7 +550,10 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		args[i] = e
 	}
 	for i, a := range args {
-		if t := a.Type(); t.IsComplex() {
+		// The host keeps a complex value as it keeps a STRING: only the
+		// functions that just keep a value take one.
+		byOffset := name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET"
+		if t := a.Type(); t.IsComplex() && !(byOffset && i == 0) {
 			return notSupported(x.Args[i].Pos(), name+" of a "+t.String()+" value")
 		}
 	}
@@ -659,6 +662,9 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		call.args = append(call.args, out)
 	}
 	call.result = sdk.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", len(ag.calls)), Type: t}
+	if t.IsComplex() && len(args) > 0 {
+		call.result.Desc = plan.DescOf(args[0])
+	}
 	ag.byCanon[canon] = call
 	ag.calls = append(ag.calls, call)
 	return nil
