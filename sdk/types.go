@@ -129,6 +129,9 @@ func (v Value) GoString() string {
 		return strconv.FormatFloat(v.F, 'g', -1, 64)
 	case TypeString, TypeBytes:
 		return strconv.Quote(v.S)
+	case TypeArray, TypeMap, TypeStruct:
+		// The encoding, for test failures (the type is not at hand).
+		return v.Type.String() + strconv.Quote(v.S)
 	}
 	if v.Type.IsDecimal() {
 		return FormatDecimal(v.I, v.Type.Scale())
