@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -543,4 +544,164 @@ func appendJSONQuoted(dst, s []byte) []byte {
 		i++
 	}
 	return append(dst, '"')
+}
+
+// cxArrayFn: (base, fn, aPtr, aLen, bPtr, bLen) -> str, see
+// sdk.IntrCxArrayFn.
+func cxArrayFn(_ context.Context, mod api.Module, stack []uint64) {
+	mem := guestMemory(mod)
+	base := api.DecodeU32(stack[0])
+	fn := api.DecodeI32(stack[1])
+	a, b := arg(mem, stack, 2), arg(mem, stack, 4)
+	elems := func(v []byte, want byte) [][]byte {
+		if len(v) == 0 {
+			return nil
+		}
+		tag, n, i, ok := sdk.CxCount(v)
+		if !ok || tag != want {
+			panic(fmt.Errorf("%w: %s: argument is not a valid value", ErrProtocol, sdk.IntrCxArrayFn))
+		}
+		out := make([][]byte, 0, n)
+		for ; n > 0; n-- {
+			j := sdk.CxSkip(v, i)
+			if j < 0 {
+				panic(fmt.Errorf("%w: %s: argument is not a valid value", ErrProtocol, sdk.IntrCxArrayFn))
+			}
+			out = append(out, v[i:j])
+			i = j
+		}
+		return out
+	}
+	var res [][]byte
+	switch fn {
+	case sdk.CxFnMapKeys:
+		res = mapKeys(a)
+	case sdk.CxFnConcat:
+		res = append(elems(a, sdk.CxArray), elems(b, sdk.CxArray)...)
+	case sdk.CxFnDistinct:
+		res = distinct(elems(a, sdk.CxArray), nil, 0)
+	case sdk.CxFnUnion:
+		res = distinct(append(elems(a, sdk.CxArray), elems(b, sdk.CxArray)...), nil, 0)
+	case sdk.CxFnExcept:
+		res = distinct(elems(a, sdk.CxArray), elems(b, sdk.CxArray), -1)
+	case sdk.CxFnIntersect:
+		res = distinct(elems(a, sdk.CxArray), elems(b, sdk.CxArray), 1)
+	case sdk.CxFnSortAsc, sdk.CxFnSortDesc:
+		res = elems(a, sdk.CxArray)
+		sortElems(res, fn == sdk.CxFnSortDesc)
+	default:
+		panic(fmt.Errorf("%w: %s: unknown operation %d", ErrProtocol, sdk.IntrCxArrayFn, fn))
+	}
+	out := sdk.CxAppendHeader(nil, sdk.CxArray, len(res))
+	for _, e := range res {
+		out = append(out, e...)
+	}
+	stack[0] = heapWrite(mem, base, out)
+}
+
+// mapKeys returns the key elements of the MAP value m, in order.
+func mapKeys(m []byte) [][]byte {
+	tag, n, i, ok := sdk.CxCount(m)
+	if !ok || tag != sdk.CxMap {
+		panic(fmt.Errorf("%w: %s: argument is not a valid MAP", ErrProtocol, sdk.IntrCxArrayFn))
+	}
+	out := make([][]byte, 0, n)
+	for ; n > 0; n-- {
+		k := sdk.CxSkip(m, i)
+		v := sdk.CxSkip(m, k)
+		if k < 0 || v < 0 {
+			panic(fmt.Errorf("%w: %s: argument is not a valid MAP", ErrProtocol, sdk.IntrCxArrayFn))
+		}
+		out = append(out, m[i:k])
+		i = v
+	}
+	return out
+}
+
+// distinct keeps the first occurrence of each element of a; with filter
+// nonzero, only those that are (1) or are not (-1) among other's.
+func distinct(a, other [][]byte, filter int) [][]byte {
+	seen := make(map[string]bool, len(a))
+	in := make(map[string]bool, len(other))
+	for _, e := range other {
+		in[string(e)] = true
+	}
+	out := a[:0:0]
+	for _, e := range a {
+		k := string(e)
+		if seen[k] || (filter > 0 && !in[k]) || (filter < 0 && in[k]) {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	return out
+}
+
+// sortElems sorts scalar elements as ksqlDB's ARRAY_SORT: by value,
+// ascending or descending, NULLs last either way.
+func sortElems(es [][]byte, desc bool) {
+	cmp := func(x, y []byte) int {
+		switch x[0] {
+		case sdk.CxDouble:
+			f, _ := sdk.CxFloat64(x)
+			g, _ := sdk.CxFloat64(y)
+			return javaDoubleCompare(f, g)
+		case sdk.CxString:
+			s, _ := sdk.CxStr(x)
+			t, _ := sdk.CxStr(y)
+			return jtext.Compare(s, t)
+		default: // booleans and integers
+			v, _ := sdk.CxInt64(x)
+			w, _ := sdk.CxInt64(y)
+			switch {
+			case v < w:
+				return -1
+			case v > w:
+				return 1
+			}
+			return 0
+		}
+	}
+	slices.SortStableFunc(es, func(x, y []byte) int {
+		switch {
+		case x[0] == sdk.CxNull && y[0] == sdk.CxNull:
+			return 0
+		case x[0] == sdk.CxNull:
+			return 1
+		case y[0] == sdk.CxNull:
+			return -1
+		case desc:
+			return cmp(y, x)
+		}
+		return cmp(x, y)
+	})
+}
+
+// javaDoubleCompare orders doubles as Java's Double.compare: -0.0 before
+// 0.0, NaN after everything.
+func javaDoubleCompare(f, g float64) int {
+	switch {
+	case f < g:
+		return -1
+	case f > g:
+		return 1
+	}
+	fb, gb := math.Float64bits(f), math.Float64bits(g)
+	if f != f || g != g {
+		switch {
+		case f != f && g != g:
+			return 0
+		case f != f:
+			return 1
+		}
+		return -1
+	}
+	switch {
+	case fb == gb:
+		return 0
+	case int64(fb) < int64(gb):
+		return -1
+	}
+	return 1
 }

@@ -193,3 +193,53 @@ func TestComplexJSONIntrinsic(t *testing.T) {
 		}
 	}
 }
+
+func TestComplexArrayFnIntrinsic(t *testing.T) {
+	arr := func(vs ...any) string {
+		b := sdk.CxAppendHeader(nil, sdk.CxArray, len(vs))
+		for _, v := range vs {
+			switch v := v.(type) {
+			case nil:
+				b = append(b, sdk.CxNull)
+			case int:
+				b = sdk.CxAppendInt(b, int64(v))
+			case float64:
+				b = sdk.CxAppendDouble(b, v)
+			case string:
+				b = sdk.CxAppendString(b, v)
+			}
+		}
+		return string(b)
+	}
+	m := sdk.CxAppendHeader(nil, sdk.CxMap, 2)
+	m = sdk.CxAppendInt(sdk.CxAppendString(m, "foo"), 1)
+	m = append(sdk.CxAppendString(m, "bar"), sdk.CxNull)
+	tests := []struct {
+		name string
+		fn   int32
+		a, b string
+		want string
+	}{
+		{"distinct", sdk.CxFnDistinct, arr(0, nil, 1, 0, nil, -1), "", arr(0, nil, 1, -1)},
+		{"union", sdk.CxFnUnion, arr(0, 0, 1), arr(1, -2, 0), arr(0, 1, -2)},
+		{"except", sdk.CxFnExcept, arr(0, 0, 1, 0, -1), arr(1, -2), arr(0, -1)},
+		{"intersect", sdk.CxFnIntersect, arr(0, 0, 1, 0, -1), arr(1, -2, 0), arr(0, 1)},
+		{"concat", sdk.CxFnConcat, arr(1, 1), arr(nil), arr(1, 1, nil)},
+		{"concat with a NULL side", sdk.CxFnConcat, "", arr(2), arr(2)},
+		{"map keys", sdk.CxFnMapKeys, string(m), "", arr("foo", "bar")},
+		{"sort strings, NULLs last", sdk.CxFnSortAsc, arr("b", nil, "a", "B"), "", arr("B", "a", "b", nil)},
+		{"sort doubles descending", sdk.CxFnSortDesc, arr(0.5, nil, math.NaN(), -1.0), "", arr(math.NaN(), 0.5, -1.0, nil)},
+	}
+	h := newHarness(t, true)
+	for _, tt := range tests {
+		h.reset(h.l.HeapSize)
+		ap, an := h.str(tt.a)
+		bp, bn := h.str(tt.b)
+		if got := h.result(h.mustCall(sdk.IntrCxArrayFn, h.base(), uint64(uint32(tt.fn)), ap, an, bp, bn)); got != tt.want {
+			t.Errorf("%s: got %x, want %x", tt.name, got, tt.want)
+		}
+	}
+	if _, err := h.call(sdk.IntrCxArrayFn, h.base(), 99, 0, 0, 0, 0); err == nil {
+		t.Error("operation 99 accepted")
+	}
+}

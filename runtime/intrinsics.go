@@ -61,6 +61,7 @@ var intrinsicImpls = map[string]api.GoModuleFunc{
 	sdk.IntrCxBuild:      cxBuild,
 	sdk.IntrCxCast:       cxCast,
 	sdk.IntrCxJSON:       cxJSON,
+	sdk.IntrCxArrayFn:    cxArrayFn,
 
 	// DECIMAL and math.
 	sdk.IntrDecParse:      decParse,

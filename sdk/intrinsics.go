@@ -59,6 +59,19 @@ const (
 	IntrCxBuild      = "cx_build"
 	IntrCxCast       = "cx_cast"
 	IntrCxJSON       = "cx_json"
+	IntrCxArrayFn    = "cx_array_fn"
+)
+
+// The operations of cx_array_fn.
+const (
+	CxFnDistinct  = 1 // ARRAY_DISTINCT(a)
+	CxFnUnion     = 2 // ARRAY_UNION(a, b)
+	CxFnExcept    = 3 // ARRAY_EXCEPT(a, b)
+	CxFnIntersect = 4 // ARRAY_INTERSECT(a, b)
+	CxFnConcat    = 5 // ARRAY_CONCAT(a, b); a NULL side is passed as length 0
+	CxFnMapKeys   = 6 // MAP_KEYS(m)
+	CxFnSortAsc   = 7 // ARRAY_SORT(a) and ARRAY_SORT(a, 'ASC')
+	CxFnSortDesc  = 8 // ARRAY_SORT(a, 'DESC')
 )
 
 // Names of the DECIMAL and math intrinsics.
@@ -132,6 +145,8 @@ var Intrinsics = []Intrinsic{
 		"(ptr1, len1, ptr2, len2) -> i32: <0, 0, >0 as Java's ByteBuffer.compareTo (bytes compared as signed, then the shorter first)"},
 	{IntrCxJSON, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
 		"(base, ptr, len, typePtr, typeLen) -> str: the element (complex encoding, any tag) of the given type (binary TypeDesc) as compact JSON, as ksqlDB's TO_JSON_STRING writes it with Jackson"},
+	{IntrCxArrayFn, []ValType{I32, I32, I32, I32, I32, I32}, []ValType{I64},
+		"(base, fn, aPtr, aLen, bPtr, bLen) -> str: the ARRAY result of operation fn (CxFn*) over the ARRAY or MAP values a and b, as ksqlDB's functions: DISTINCT, UNION, EXCEPT and INTERSECT keep the first occurrence of each element (by encoding, NULL included), in order; CONCAT appends b to a; MAP_KEYS lists the keys in order; SORT orders scalar elements (numbers by value, doubles as Double.compareTo, strings as String.compareTo, FALSE before TRUE), NULLs last"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
@@ -633,4 +634,60 @@ func toJSON(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		return nil, false
 	}
 	return &plan.ToJSON{At: call.Pos(), X: args[0]}, true
+}
+
+// arrayFn resolves the collection functions of cx_array_fn: n arrays of
+// one shape (MAP_KEYS: a map), and for ARRAY_SORT an optional literal
+// 'ASC' or 'DESC'.
+func arrayFn(op int, n int) func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
+	return func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
+		fn := op // per call: the closure is shared by every query
+		if fn == sdk.CxFnSortAsc && len(args) == 2 {
+			k, ok := args[1].(*plan.Const)
+			if !ok || k.V.Type != sdk.TypeString || k.V.Null {
+				return nil, false
+			}
+			switch strings.ToUpper(k.V.S) {
+			case "ASC":
+			case "DESC":
+				fn = sdk.CxFnSortDesc
+			default:
+				return nil, false
+			}
+			args = args[:1]
+		}
+		if len(args) != n {
+			return nil, false
+		}
+		var d *sdk.TypeDesc
+		for _, a := range args {
+			if isNull(a) {
+				continue
+			}
+			ad := plan.DescOf(a)
+			switch {
+			case fn == sdk.CxFnMapKeys && ad.Type != sdk.TypeMap:
+				return nil, false
+			case fn != sdk.CxFnMapKeys && ad.Type != sdk.TypeArray:
+				return nil, false
+			case d == nil:
+				d = ad
+			case !sameShape(d, ad):
+				return nil, false
+			}
+		}
+		if d == nil {
+			return nil, false
+		}
+		if fn == sdk.CxFnMapKeys {
+			d = sdk.ArrayOf(d.Key)
+		}
+		if (fn == sdk.CxFnSortAsc || fn == sdk.CxFnSortDesc) && (d.Elem.Type.IsComplex() || d.Elem.Type == sdk.TypeBytes) {
+			return nil, false
+		}
+		for i, a := range args {
+			args[i] = typedAs(a, d)
+		}
+		return &plan.ArrayFn{At: call.Pos(), Fn: fn, Args: args, D: d}, true
+	}
 }

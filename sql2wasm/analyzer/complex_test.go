@@ -3,6 +3,9 @@ package analyzer
 import (
 	"strings"
 	"testing"
+
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
 )
 
 // complexSource declares a stream with every complex type.
@@ -78,6 +81,24 @@ func TestDerefAll(t *testing.T) {
 	for _, sql := range []string{"CREATE STREAM O AS SELECT K FROM C WHERE S->* = 1;", "CREATE STREAM O AS SELECT L->* FROM C;"} {
 		if _, _, err := runScript(t, nil, complexSource+sql); err == nil {
 			t.Errorf("%s: accepted", sql)
+		}
+	}
+}
+
+// TestArraySortDirection: a DESC sort does not change the next ASC one
+// (the resolver is shared by all queries).
+func TestArraySortDirection(t *testing.T) {
+	for _, tt := range []struct{ sql, fn string }{
+		{"CREATE STREAM O AS SELECT K, ARRAY_SORT(L, 'desc') AS A FROM C;", "desc"},
+		{"CREATE STREAM O AS SELECT K, ARRAY_SORT(L) AS A FROM C;", "asc"},
+	} {
+		res, _, err := runScript(t, nil, complexSource+tt.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn := res.Query.Stages[0].Outputs[1].Expr.(*plan.ArrayFn).Fn
+		if want := map[string]int{"asc": sdk.CxFnSortAsc, "desc": sdk.CxFnSortDesc}[tt.fn]; fn != want {
+			t.Errorf("%s: operation %d, want %d", tt.sql, fn, want)
 		}
 	}
 }

@@ -58,7 +58,14 @@ var builtins = map[string]builtin{
 		}
 		return fixed(call, plan.FnReplace, sdk.TypeString, args, repeat(sdk.TypeString, 3), 3)
 	}},
-	"TO_JSON_STRING": {[]string{"TO_JSON_STRING(T)"}, toJSON},
+	"TO_JSON_STRING":  {[]string{"TO_JSON_STRING(T)"}, toJSON},
+	"ARRAY_DISTINCT":  {[]string{"ARRAY_DISTINCT(ARRAY<T>)"}, arrayFn(sdk.CxFnDistinct, 1)},
+	"ARRAY_UNION":     {[]string{"ARRAY_UNION(ARRAY<T>, ARRAY<T>)"}, arrayFn(sdk.CxFnUnion, 2)},
+	"ARRAY_EXCEPT":    {[]string{"ARRAY_EXCEPT(ARRAY<T>, ARRAY<T>)"}, arrayFn(sdk.CxFnExcept, 2)},
+	"ARRAY_INTERSECT": {[]string{"ARRAY_INTERSECT(ARRAY<T>, ARRAY<T>)"}, arrayFn(sdk.CxFnIntersect, 2)},
+	"ARRAY_CONCAT":    {[]string{"ARRAY_CONCAT(ARRAY<T>, ARRAY<T>)"}, arrayFn(sdk.CxFnConcat, 2)},
+	"ARRAY_SORT":      {[]string{"ARRAY_SORT(ARRAY<T>)", "ARRAY_SORT(ARRAY<T>, STRING)"}, arrayFn(sdk.CxFnSortAsc, 1)},
+	"MAP_KEYS":        {[]string{"MAP_KEYS(MAP<K, V>)"}, arrayFn(sdk.CxFnMapKeys, 1)},
 	"COALESCE": {[]string{"COALESCE(T, T...)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		if len(args) == 0 {
 			return nil, false

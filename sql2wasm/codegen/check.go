@@ -148,6 +148,11 @@ func checkExpr(st *plan.Stage, e plan.Expr, depth int) error {
 		return checkElement(e, sub, bad)
 	case *plan.Construct:
 		return checkConstruct(e, sub, bad)
+	case *plan.ArrayFn:
+		if e.D == nil || e.D.Type != sdk.TypeArray || len(e.Args) == 0 || len(e.Args) > 2 {
+			return bad("collection function %d", e.Fn)
+		}
+		return sub(e.Args...)
 	case *plan.ToJSON:
 		if e.X == nil || !knownType(e.X.Type()) {
 			return bad("TO_JSON_STRING of an unknown type")

@@ -331,3 +331,63 @@ func (c *fn) toJSON(e *plan.ToJSON) {
 	f.I64Const(c.constStr("null"))
 	c.endBlock()
 }
+
+// arrayFn emits the collection functions through cx_array_fn. A NULL
+// argument makes the result NULL, except for ARRAY_CONCAT, where it counts
+// as an empty array unless both are NULL (passed as length 0).
+func (c *fn) arrayFn(e *plan.ArrayFn, nullL label) {
+	f := c.f
+	parts := make([][2]uint32, 2)
+	concat := e.Fn == sdk.CxFnConcat
+	var nulls uint32
+	if concat {
+		nulls = c.tmp(wasm.I32)
+		f.I32Const(0)
+		f.LocalSet(nulls)
+	}
+	for i := range parts {
+		p, n := c.tmp(wasm.I32), c.tmp(wasm.I32)
+		parts[i] = [2]uint32{p, n}
+		f.I32Const(0)
+		f.LocalSet(p)
+		f.I32Const(0)
+		f.LocalSet(n)
+		if i >= len(e.Args) {
+			continue
+		}
+		if !concat {
+			c.strPartsInto(e.Args[i], nullL, p, n)
+			continue
+		}
+		isNull := c.block(wasm.BlockEmpty)
+		c.strPartsInto(e.Args[i], isNull, p, n)
+		f.LocalGet(nulls)
+		f.I32Const(-1)
+		f.I32Add()
+		f.LocalSet(nulls)
+		c.endBlock()
+		f.LocalGet(nulls)
+		f.I32Const(1)
+		f.I32Add()
+		f.LocalSet(nulls)
+	}
+	if concat {
+		// Each argument added 1 if NULL, 0 otherwise.
+		f.LocalGet(nulls)
+		f.I32Const(2)
+		f.I32Eq()
+		c.brIf(nullL)
+		c.put(wasm.I32, nulls)
+	}
+	c.base()
+	f.I32Const(int32(e.Fn))
+	for _, pn := range parts {
+		f.LocalGet(pn[0])
+		f.LocalGet(pn[1])
+	}
+	f.Call(c.g.intrinsic(sdk.IntrCxArrayFn))
+	for _, pn := range parts {
+		c.putParts(pn[0], pn[1])
+	}
+	c.checkStrResult()
+}

@@ -115,6 +115,25 @@ func init() {
 		text, _ := toJSON([]byte(readStr(m, s[1], s[2])))
 		s[0] = heapStr(m, uint32(s[0]), text)
 	}
+	// ARRAY_CONCAT only (the other operations are tested with the
+	// runtime's implementation).
+	testIntrinsics[sdk.IntrCxArrayFn] = func(_ context.Context, m api.Module, s []uint64) {
+		if s[1] != sdk.CxFnConcat {
+			panic("test cx_array_fn: only CONCAT is implemented")
+		}
+		var body []byte
+		total := 0
+		for _, i := range []int{2, 4} {
+			if s[i+1] == 0 {
+				continue
+			}
+			b := []byte(readStr(m, s[i], s[i+1]))
+			_, n, first, _ := sdk.CxCount(b)
+			total += n
+			body = append(body, b[first:]...)
+		}
+		s[0] = heapStr(m, uint32(s[0]), string(append(sdk.CxAppendHeader(nil, sdk.CxArray, total), body...)))
+	}
 	// CAST of complex values is tested with the runtime's implementation
 	// (engine/qtt); here only the identity is needed.
 	testIntrinsics[sdk.IntrCxCast] = func(_ context.Context, m api.Module, s []uint64) {
@@ -177,6 +196,11 @@ func TestComplexExpressions(t *testing.T) {
 		{"equality by encoding", in, rows, bin(plan.OpEq, field(1), cons), wants(vB(true), vB(false), vB(false))},
 		{"to json, scalar", in, rows, &plan.ToJSON{X: field(0)}, wants(vS("7"), vS("-1"), vS("null"))},
 		{"to json, array", in, rows, &plan.ToJSON{X: field(1)}, wants(vS(`["x",null,"z"]`), vS("[]"), vS("null"))},
+		{"concat", in, rows, &plan.ArrayFn{Fn: sdk.CxFnConcat, Args: []plan.Expr{field(1), cons}, D: arrT}, wants(
+			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendString(append(sdk.CxAppendString(sdk.CxAppendString(append(sdk.CxAppendString(sdk.CxAppendHeader(nil, sdk.CxArray, 6), "x"), sdk.CxNull), "z"), "x"), sdk.CxNull), "z"))},
+			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendString(append(sdk.CxAppendString(sdk.CxAppendHeader(nil, sdk.CxArray, 3), "x"), sdk.CxNull), "z"))},
+			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendString(append(sdk.CxAppendString(sdk.CxAppendHeader(nil, sdk.CxArray, 3), "x"), sdk.CxNull), "z"))},
+		)},
 		{"constructor", in, rows, ints, wants(
 			sdk.Value{Type: sdk.TypeArray, S: string(want)},
 			sdk.Value{Type: sdk.TypeArray, S: string(sdk.CxAppendInt(append(sdk.CxAppendInt(sdk.CxAppendHeader(nil, sdk.CxArray, 3), -1), sdk.CxNull), 3))},

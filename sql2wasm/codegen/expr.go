@@ -197,6 +197,8 @@ func (c *fn) value(e plan.Expr, nullL label) {
 		c.construct(e)
 	case *plan.ToJSON:
 		c.toJSON(e)
+	case *plan.ArrayFn:
+		c.arrayFn(e, nullL)
 	}
 }
 

@@ -67,3 +67,23 @@ func (e *ToJSON) Type() sdk.Type { return sdk.TypeString }
 
 // Pos implements Expr.
 func (e *ToJSON) Pos() token.Pos { return e.At }
+
+// ArrayFn is one of the collection functions of cx_array_fn: Fn is an
+// sdk.CxFn* operation over Args (one or two ARRAY or MAP values); the
+// result is an ARRAY of type D. It is NULL when an argument is, except
+// that CONCAT is NULL only when both are.
+type ArrayFn struct {
+	At   token.Pos
+	Fn   int
+	Args []Expr
+	D    *sdk.TypeDesc
+}
+
+// Type implements Expr.
+func (e *ArrayFn) Type() sdk.Type { return sdk.TypeArray }
+
+// Pos implements Expr.
+func (e *ArrayFn) Pos() token.Pos { return e.At }
+
+// Desc implements Described.
+func (e *ArrayFn) Desc() *sdk.TypeDesc { return e.D }
