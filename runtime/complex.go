@@ -575,7 +575,9 @@ func cxArrayFn(_ context.Context, mod api.Module, stack []uint64) {
 	var res [][]byte
 	switch fn {
 	case sdk.CxFnMapKeys:
-		res = mapKeys(a)
+		res, _ = mapEntries(a)
+	case sdk.CxFnMapValues:
+		_, res = mapEntries(a)
 	case sdk.CxFnConcat:
 		res = append(elems(a, sdk.CxArray), elems(b, sdk.CxArray)...)
 	case sdk.CxFnDistinct:
@@ -599,23 +601,24 @@ func cxArrayFn(_ context.Context, mod api.Module, stack []uint64) {
 	stack[0] = heapWrite(mem, base, out)
 }
 
-// mapKeys returns the key elements of the MAP value m, in order.
-func mapKeys(m []byte) [][]byte {
+// mapEntries returns the key and the value elements of the MAP value m,
+// in order.
+func mapEntries(m []byte) (keys, values [][]byte) {
 	tag, n, i, ok := sdk.CxCount(m)
 	if !ok || tag != sdk.CxMap {
 		panic(fmt.Errorf("%w: %s: argument is not a valid MAP", ErrProtocol, sdk.IntrCxArrayFn))
 	}
-	out := make([][]byte, 0, n)
+	keys, values = make([][]byte, 0, n), make([][]byte, 0, n)
 	for ; n > 0; n-- {
 		k := sdk.CxSkip(m, i)
 		v := sdk.CxSkip(m, k)
 		if k < 0 || v < 0 {
 			panic(fmt.Errorf("%w: %s: argument is not a valid MAP", ErrProtocol, sdk.IntrCxArrayFn))
 		}
-		out = append(out, m[i:k])
+		keys, values = append(keys, m[i:k]), append(values, m[k:v])
 		i = v
 	}
-	return out
+	return keys, values
 }
 
 // distinct keeps the first occurrence of each element of a; with filter

@@ -227,6 +227,7 @@ func TestComplexArrayFnIntrinsic(t *testing.T) {
 		{"concat", sdk.CxFnConcat, arr(1, 1), arr(nil), arr(1, 1, nil)},
 		{"concat with a NULL side", sdk.CxFnConcat, "", arr(2), arr(2)},
 		{"map keys", sdk.CxFnMapKeys, string(m), "", arr("foo", "bar")},
+		{"map values", sdk.CxFnMapValues, string(m), "", arr(1, nil)},
 		{"sort strings, NULLs last", sdk.CxFnSortAsc, arr("b", nil, "a", "B"), "", arr("B", "a", "b", nil)},
 		{"sort doubles descending", sdk.CxFnSortDesc, arr(0.5, nil, math.NaN(), -1.0), "", arr(math.NaN(), 0.5, -1.0, nil)},
 	}

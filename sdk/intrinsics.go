@@ -72,6 +72,7 @@ const (
 	CxFnMapKeys   = 6 // MAP_KEYS(m)
 	CxFnSortAsc   = 7 // ARRAY_SORT(a) and ARRAY_SORT(a, 'ASC')
 	CxFnSortDesc  = 8 // ARRAY_SORT(a, 'DESC')
+	CxFnMapValues = 9 // MAP_VALUES(m)
 )
 
 // Names of the DECIMAL and math intrinsics.
@@ -146,7 +147,7 @@ var Intrinsics = []Intrinsic{
 	{IntrCxJSON, []ValType{I32, I32, I32, I32, I32}, []ValType{I64},
 		"(base, ptr, len, typePtr, typeLen) -> str: the element (complex encoding, any tag) of the given type (binary TypeDesc) as compact JSON, as ksqlDB's TO_JSON_STRING writes it with Jackson"},
 	{IntrCxArrayFn, []ValType{I32, I32, I32, I32, I32, I32}, []ValType{I64},
-		"(base, fn, aPtr, aLen, bPtr, bLen) -> str: the ARRAY result of operation fn (CxFn*) over the ARRAY or MAP values a and b, as ksqlDB's functions: DISTINCT, UNION, EXCEPT and INTERSECT keep the first occurrence of each element (by encoding, NULL included), in order; CONCAT appends b to a; MAP_KEYS lists the keys in order; SORT orders scalar elements (numbers by value, doubles as Double.compareTo, strings as String.compareTo, FALSE before TRUE), NULLs last"},
+		"(base, fn, aPtr, aLen, bPtr, bLen) -> str: the ARRAY result of operation fn (CxFn*) over the ARRAY or MAP values a and b, as ksqlDB's functions: DISTINCT, UNION, EXCEPT and INTERSECT keep the first occurrence of each element (by encoding, NULL included), in order; CONCAT appends b to a; MAP_KEYS and MAP_VALUES list the keys or the values in order; SORT orders scalar elements (numbers by value, doubles as Double.compareTo, strings as String.compareTo, FALSE before TRUE), NULLs last"},
 }
 
 // LookupIntrinsic returns the intrinsic with the given name.

@@ -660,15 +660,16 @@ func arrayFn(op int, n int) func(call *ast.Call, args []plan.Expr) (plan.Expr, b
 			return nil, false
 		}
 		var d *sdk.TypeDesc
+		onMap := fn == sdk.CxFnMapKeys || fn == sdk.CxFnMapValues
 		for _, a := range args {
 			if isNull(a) {
 				continue
 			}
 			ad := plan.DescOf(a)
 			switch {
-			case fn == sdk.CxFnMapKeys && ad.Type != sdk.TypeMap:
+			case onMap && ad.Type != sdk.TypeMap:
 				return nil, false
-			case fn != sdk.CxFnMapKeys && ad.Type != sdk.TypeArray:
+			case !onMap && ad.Type != sdk.TypeArray:
 				return nil, false
 			case d == nil:
 				d = ad
@@ -679,8 +680,14 @@ func arrayFn(op int, n int) func(call *ast.Call, args []plan.Expr) (plan.Expr, b
 		if d == nil {
 			return nil, false
 		}
-		if fn == sdk.CxFnMapKeys {
-			d = sdk.ArrayOf(d.Key)
+		if onMap {
+			for i, a := range args {
+				args[i] = typedAs(a, d)
+			}
+			if fn == sdk.CxFnMapKeys {
+				return &plan.ArrayFn{At: call.Pos(), Fn: fn, Args: args, D: sdk.ArrayOf(d.Key)}, true
+			}
+			return &plan.ArrayFn{At: call.Pos(), Fn: fn, Args: args, D: sdk.ArrayOf(d.Elem)}, true
 		}
 		if (fn == sdk.CxFnSortAsc || fn == sdk.CxFnSortDesc) && (d.Elem.Type.IsComplex() || d.Elem.Type == sdk.TypeBytes) {
 			return nil, false

@@ -66,6 +66,7 @@ var builtins = map[string]builtin{
 	"ARRAY_CONCAT":    {[]string{"ARRAY_CONCAT(ARRAY<T>, ARRAY<T>)"}, arrayFn(sdk.CxFnConcat, 2)},
 	"ARRAY_SORT":      {[]string{"ARRAY_SORT(ARRAY<T>)", "ARRAY_SORT(ARRAY<T>, STRING)"}, arrayFn(sdk.CxFnSortAsc, 1)},
 	"MAP_KEYS":        {[]string{"MAP_KEYS(MAP<K, V>)"}, arrayFn(sdk.CxFnMapKeys, 1)},
+	"MAP_VALUES":      {[]string{"MAP_VALUES(MAP<K, V>)"}, arrayFn(sdk.CxFnMapValues, 1)},
 	"COALESCE": {[]string{"COALESCE(T, T...)"}, func(call *ast.Call, args []plan.Expr) (plan.Expr, bool) {
 		if len(args) == 0 {
 			return nil, false
