@@ -270,6 +270,9 @@ func (q *queryAnalysis) aggregate() *Error {
 	for _, g := range sel.GroupBy {
 		ag.groupBy = append(ag.groupBy, groupKey{ast: g, canon: q.canonical(g)})
 	}
+	if sel.GroupBy != nil && len(sel.GroupBy) == 0 {
+		return errorf(sel.Pos(), "GROUP BY needs at least one expression")
+	}
 	if sel.GroupBy != nil && len(calls) == 0 {
 		return errorf(sel.GroupBy[0].Pos(), "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
 	}
