@@ -283,6 +283,18 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 	return 0, a.changed(g, emit)
 }
 
+// AdvanceTo moves stream time forward to t without a record, as if the
+// stream had gone on until t, and emits the windows that thereby close
+// (EMIT FINAL) exactly as a record at t would. It does nothing before the
+// first record or when t is not ahead of stream time.
+func (a *Aggregation) AdvanceTo(t int64, emit func(Update) error) error {
+	if a.streamTime == math.MinInt64 || t <= a.streamTime {
+		return nil
+	}
+	a.streamTime = t
+	return a.advance(emit)
+}
+
 // advance emits the windows that closed (EMIT FINAL) and, from time to
 // time, drops the windows beyond their retention.
 func (a *Aggregation) advance(emit func(Update) error) error {
