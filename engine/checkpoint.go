@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/wasmstream/wasmstream/host/executor"
+import (
+	"context"
+
+	"github.com/wasmstream/wasmstream/host/executor"
+)
 
 // Stateful reports whether the query keeps state between records (an
 // aggregation, a join, a table): a host operator in its pipeline. A
@@ -20,3 +24,15 @@ func (q *Query) RestoreCheckpoint(b []byte) error { return q.exec.Restore(b) }
 // InputOffsets returns the next offset to read of every input partition the
 // query has processed (or restored) records of.
 func (q *Query) InputOffsets() []executor.Offset { return q.exec.Offsets() }
+
+// StreamTime returns the stream time of a query's aggregation (the largest
+// record timestamp it has seen, in milliseconds), and false for a query
+// without one or before its first record.
+func (q *Query) StreamTime() (int64, bool) { return q.exec.StreamTime() }
+
+// AdvanceStreamTime moves a query's aggregation to stream time t without a
+// record, emitting the EMIT FINAL windows that thereby close (see
+// executor.Query.AdvanceStreamTime).
+func (q *Query) AdvanceStreamTime(ctx context.Context, t int64) error {
+	return q.exec.AdvanceStreamTime(ctx, t)
+}

@@ -38,6 +38,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cf.register(fs)
 	listen := fs.String("broker-listen", DefaultBrokerListen, "`ADDR` the embedded broker listens on, when no bootstrap.servers is configured (port 0 picks a free one)")
 	verbose := fs.Bool("v", false, "log the Kafka clients' and the broker's messages")
+	idle := fs.Duration("emit-final-idle", 0, "close EMIT FINAL windows after the input has been quiet this long (stream time then follows the wall clock); 0, the default, waits for a later record as ksqlDB does")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wasmstream run [--config FILE] [--set KEY=VALUE]... QUERIES.sql|MODULE.wasm...")
 		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts, or of modules compiled by sql2wasm, on Kafka")
@@ -171,7 +172,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()), guarantee)
 	}
 	lopts := live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger,
-		CheckpointDir: filepath.Join(cfg.StateDir, "checkpoints", cfg.ServiceID)}
+		CheckpointDir: filepath.Join(cfg.StateDir, "checkpoints", cfg.ServiceID), EmitFinalIdle: *idle}
 	if *verbose {
 		lopts.ClientOpts = append(lopts.ClientOpts, kgo.WithLogger(kafka.Logger(logger, kgo.LogLevelInfo)))
 	}

@@ -90,6 +90,14 @@ type Options struct {
 	// instance per service id (changelog topics, which let state move
 	// between instances, are to come).
 	CheckpointDir string
+	// EmitFinalIdle, when positive, closes EMIT FINAL windows on a quiet
+	// input: once a stateful query has read nothing for this long, its
+	// stream time moves on with the wall clock (stream time at the last
+	// record plus the time elapsed since), so the last windows are emitted
+	// without waiting for a later record. Zero (the default) is ksqlDB's
+	// behaviour: stream time moves only with records. See
+	// docs/differences.md.
+	EmitFinalIdle time.Duration
 }
 
 // Run runs every persistent query of e on Kafka until ctx is done or every
@@ -327,8 +335,20 @@ func (r *queryRun) run(ctx context.Context) error {
 	lags := map[tp]int64{}
 	r.state.Store("RUNNING")
 	var runErr error
+	idle := r.opts.EmitFinalIdle
+	if !stateful {
+		idle = 0
+	}
+	lastWall := time.Now() // wall-clock time of the last record read
+	lastST, haveST := r.q.StreamTime()
 	for {
-		fs := cl.PollRecords(ctx, max)
+		pollCtx, cancelPoll := ctx, context.CancelFunc(func() {})
+		if idle > 0 {
+			// Wake up to check the idle time even when nothing arrives.
+			pollCtx, cancelPoll = context.WithTimeout(ctx, min(idle, time.Second))
+		}
+		fs := cl.PollRecords(pollCtx, max)
+		cancelPoll()
 		if ctx.Err() != nil || fs.IsClientClosed() {
 			// Whatever this poll returned is not processed: it is not
 			// committed either, and the next run reads it.
@@ -391,6 +411,22 @@ func (r *queryRun) run(ctx context.Context) error {
 			}
 			r.lag.Store(sum)
 		}
+		if len(recs) > 0 {
+			lastWall = time.Now()
+			lastST, haveST = r.q.StreamTime()
+		} else if quiet := time.Since(lastWall); idle > 0 && haveST && quiet >= idle {
+			if err := d.begin(); err != nil {
+				runErr = err
+				cl.AllowRebalance()
+				break
+			}
+			if err := r.q.AdvanceStreamTime(pctx, lastST+quiet.Milliseconds()); err != nil {
+				runErr = err
+				d.abort(context.WithoutCancel(ctx))
+				cl.AllowRebalance()
+				break
+			}
+		}
 		clear(recs) // drop references to the fetched buffers
 		// Not cut short by ctx: ending a transaction half way would leave
 		// the producer in an invalid state (the stop comes at the next
@@ -423,7 +459,7 @@ func (r *queryRun) run(ctx context.Context) error {
 func (r *queryRun) fetchErrors(fs kgo.Fetches) error {
 	var errs []error
 	for _, fe := range fs.Errors() {
-		if errors.Is(fe.Err, context.Canceled) || errors.Is(fe.Err, kgo.ErrClientClosed) {
+		if errors.Is(fe.Err, context.Canceled) || errors.Is(fe.Err, context.DeadlineExceeded) || errors.Is(fe.Err, kgo.ErrClientClosed) {
 			continue
 		}
 		var ke *kerr.Error

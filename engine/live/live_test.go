@@ -186,6 +186,12 @@ func startRun(t *testing.T, c *cluster) *runner { return startRunWith(t, c, scri
 // startRunWith runs src, with checkpoints in dir ("" for none).
 func startRunWith(t *testing.T, c *cluster, src, dir string) *runner {
 	t.Helper()
+	return startRunOpts(t, c, src, func(o *live.Options) { o.CheckpointDir = dir })
+}
+
+// startRunOpts runs src with the options set by opt.
+func startRunOpts(t *testing.T, c *cluster, src string, opt func(*live.Options)) *runner {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	prod, err := kafka.NewProducer(c.svc)
 	if err != nil {
@@ -202,8 +208,10 @@ func startRunWith(t *testing.T, c *cluster, src, dir string) *runner {
 	}
 	r := &runner{cancel: cancel, done: make(chan error, 1), status: &syncBuffer{}}
 	go func() {
-		err := live.Run(ctx, e, live.Options{Config: c.svc, Store: store, Status: r.status, Counts: counts,
-			Logger: slog.New(slog.DiscardHandler), CheckpointDir: dir})
+		opts := live.Options{Config: c.svc, Store: store, Status: r.status, Counts: counts,
+			Logger: slog.New(slog.DiscardHandler)}
+		opt(&opts)
+		err := live.Run(ctx, e, opts)
 		r.done <- err
 		_ = store.Close(context.Background())
 		_ = e.Close(context.Background())

@@ -27,6 +27,8 @@ func TestAdvanceStreamTime(t *testing.T) {
 		{"to the window end: the window closes once", true, []int64{30000, 45000, 90000},
 			[]string{"0[0]=3@20000", "1[0]=5@2000"}},
 		{"backwards: nothing", true, []int64{100}, nil},
+		{"far past the retention: still emitted, once", true, []int64{10_000_000},
+			[]string{"0[0]=3@20000", "1[0]=5@2000"}},
 		{"emit changes: only the updates", false, []int64{90000},
 			[]string{"0[0]=1@1000", "1[0]=5@2000", "0[0]=3@20000"}},
 	}

@@ -285,11 +285,27 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 
 // AdvanceTo moves stream time forward to t without a record, as if the
 // stream had gone on until t, and emits the windows that thereby close
-// (EMIT FINAL) exactly as a record at t would. It does nothing before the
+// (EMIT FINAL). It steps through the close time of each waiting window, so
+// each is emitted as a record arriving exactly at its close would emit it:
+// a single jump to t could put a window beyond its retention before it
+// closes, and then it would never be emitted. It does nothing before the
 // first record or when t is not ahead of stream time.
 func (a *Aggregation) AdvanceTo(t int64, emit func(Update) error) error {
-	if a.streamTime == math.MinInt64 || t <= a.streamTime {
+	if a.streamTime == math.MinInt64 || t <= a.streamTime || a.win == nil {
 		return nil
+	}
+	for a.emitFinal && len(a.open) > 0 {
+		next := a.open[0].Win.End + a.win.Grace // the stream time that closes it
+		if a.win.Type == sdk.WindowSession {
+			next += a.win.Size
+		}
+		if next > t {
+			break
+		}
+		a.streamTime = max(a.streamTime, next)
+		if err := a.advance(emit); err != nil {
+			return err
+		}
 	}
 	a.streamTime = t
 	return a.advance(emit)
