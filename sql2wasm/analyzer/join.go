@@ -520,22 +520,9 @@ func (q *queryAnalysis) joinWhere() *Error {
 	if q.sel.Where == nil {
 		return nil
 	}
-	e, err := q.finalJoinChecker("WHERE").check(q.sel.Where)
-	if err != nil {
-		if err.phase == phaseType {
-			return withPrefix(err, "Error in WHERE expression: ")
-		}
-		return err
-	}
-	if isNull(e) {
-		e = coerce(e, sdk.TypeBoolean)
-	}
-	if e.Type() != sdk.TypeBoolean {
-		return errorf(q.sel.Where.Pos(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
-			formatExpr(q.sel.Where, nil), typeName(e.Type()))
-	}
+	e, err := q.typeWhere(q.finalJoinChecker("WHERE"))
 	q.finalFilter = e
-	return nil
+	return err
 }
 
 // joinKeyValue returns the value of the last join's key in the joined

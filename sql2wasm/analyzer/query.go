@@ -162,22 +162,29 @@ func (q *queryAnalysis) where() *Error {
 	if q.sel.Where == nil {
 		return nil
 	}
-	e, err := q.checker("WHERE").check(q.sel.Where)
+	e, err := q.typeWhere(q.checker("WHERE"))
+	q.filter = e
+	return err
+}
+
+// typeWhere types the WHERE clause with c (over a source's columns, or
+// over a join's row), with ksqlDB's messages.
+func (q *queryAnalysis) typeWhere(c *exprChecker) (plan.Expr, *Error) {
+	e, err := c.check(q.sel.Where)
 	if err != nil {
 		if err.phase == phaseType {
-			return withPrefix(err, "Error in WHERE expression: ")
+			return nil, withPrefix(err, "Error in WHERE expression: ")
 		}
-		return err
+		return nil, err
 	}
 	if isNull(e) {
 		e = coerce(e, sdk.TypeBoolean)
 	}
 	if e.Type() != sdk.TypeBoolean {
-		return errorf(q.sel.Where.Pos(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
+		return nil, errorf(q.sel.Where.Pos(), "Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.",
 			formatExpr(q.sel.Where, nil), typeName(e.Type()))
 	}
-	q.filter = e
-	return nil
+	return e, nil
 }
 
 // outputs returns the stage outputs: key columns, then value columns.
