@@ -875,24 +875,3 @@ func newStatefulQuery(cfg QueryConfig) (*Query, error) {
 	}
 	return q, nil
 }
-
-// processPipeline is Process for a stateful query.
-func (q *Query) processPipeline(ctx context.Context, recs []Record) error {
-	for start := 0; start < len(recs); {
-		end := start + 1
-		for end < len(recs) && recs[end].Topic == recs[start].Topic && recs[end].Partition == recs[start].Partition {
-			end++
-		}
-		if err := q.pipe.process(ctx, q, recs[start:end]); err != nil {
-			var qe *QueryError
-			if !errors.As(err, &qe) {
-				err = &QueryError{Query: q.id, Topic: recs[start].Topic, Partition: recs[start].Partition, Offset: -1, Err: err}
-			}
-			q.err = err
-			return err
-		}
-		q.offsets[taskKey{recs[start].Topic, recs[start].Partition}] = recs[end-1].Offset + 1
-		start = end
-	}
-	return nil
-}

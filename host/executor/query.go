@@ -334,22 +334,12 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 	if q.err != nil {
 		return q.err
 	}
-	if q.pipe != nil {
-		return q.processPipeline(ctx, recs)
-	}
 	for start := 0; start < len(recs); {
 		end := start + 1
 		for end < len(recs) && recs[end].Topic == recs[start].Topic && recs[end].Partition == recs[start].Partition {
 			end++
 		}
-		if recs[start].Topic != q.src.Topic {
-			return fmt.Errorf("query %s reads topic %q, not %q", q.id, q.src.Topic, recs[start].Topic)
-		}
-		t, err := q.task(ctx, recs[start].Topic, recs[start].Partition)
-		if err == nil {
-			err = t.process(ctx, q, recs[start:end])
-		}
-		if err != nil {
+		if err := q.processRun(ctx, recs[start:end]); err != nil {
 			var qe *QueryError
 			if !errors.As(err, &qe) {
 				err = &QueryError{Query: q.id, Topic: recs[start].Topic, Partition: recs[start].Partition, Offset: -1, Err: err}
@@ -361,6 +351,22 @@ func (q *Query) Process(ctx context.Context, recs []Record) error {
 		start = end
 	}
 	return nil
+}
+
+// processRun processes consecutive records of one partition: through the
+// pipeline of a stateful query, or by the partition's task.
+func (q *Query) processRun(ctx context.Context, run []Record) error {
+	if q.pipe != nil {
+		return q.pipe.process(ctx, q, run)
+	}
+	if run[0].Topic != q.src.Topic {
+		return fmt.Errorf("query %s reads topic %q, not %q", q.id, q.src.Topic, run[0].Topic)
+	}
+	t, err := q.task(ctx, run[0].Topic, run[0].Partition)
+	if err != nil {
+		return err
+	}
+	return t.process(ctx, q, run)
 }
 
 // Close releases the query's module instances.
