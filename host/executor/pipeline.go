@@ -711,7 +711,7 @@ func newAggOp(q *Query, p *pipeline, a *sdk.Aggregate) (*aggOp, error) {
 			}
 			typ = pi.cols[arg].Type
 		}
-		f, _, err := state.NewFunc(c.Func, typ)
+		f, err := state.NewCall(c, typ)
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", q.id, err)
 		}

@@ -49,6 +49,15 @@ type Func interface {
 	Result(a *Acc) sdk.Value
 }
 
+// NewCall returns the accumulator functions of one aggregate call of a
+// manifest, whose (first) argument has type arg (sdk.TypeUnknown for none).
+// The executor builds every accumulator through it, so that a call's other
+// properties (literal parameters) reach the function.
+func NewCall(c sdk.AggregateCall, arg sdk.Type) (Func, error) {
+	f, _, err := NewFunc(c.Func, arg)
+	return f, err
+}
+
 // NewFunc returns the accumulator functions of aggregate fn (one of the
 // sdk.Agg* names) for an argument of type arg (ignored by COUNT_STAR), and
 // the result type, following ksqlDB: COUNT and COUNT_STAR give BIGINT, SUM
