@@ -64,6 +64,13 @@ type Pipeline struct {
 	// Final is the index into Stages of the stage applied after the host
 	// operators, or -1.
 	Final int `msgpack:"final"`
+	// SingleTask says the operator's state cannot be split by partition:
+	// a foreign-key join (every right row may join left rows of any
+	// partition) or a chain of joins whose later keys differ from the
+	// first's. Such a query runs as one task over all partitions of its
+	// inputs, in one instance. Otherwise the operator's state is kept per
+	// task: per partition of its (co-partitioned or repartitioned) inputs.
+	SingleTask bool `msgpack:"single_task,omitempty"`
 }
 
 // InputStep is what happens to the records of one source before any host
@@ -73,6 +80,12 @@ type InputStep struct {
 	Source int `msgpack:"source"`
 	// Stage indexes Manifest.Stages, or is -1 when records pass unchanged.
 	Stage int `msgpack:"stage"`
+	// Repartition says the operator's key (the GROUP BY columns, the join
+	// key) is not the source's Kafka key: the input stage's rows are
+	// written to the query's repartition topic, keyed and partitioned by
+	// the operator key, and the operator reads them from there, so that
+	// each key's rows reach one task (as Kafka Streams repartitions).
+	Repartition bool `msgpack:"repartition,omitempty"`
 }
 
 // Marshal encodes the manifest as msgpack.

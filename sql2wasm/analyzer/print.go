@@ -23,6 +23,7 @@ func FormatPlan(q *plan.Query) string {
 	fmt.Fprintf(&b, "sink %s\n", FormatSource(&q.Sink))
 	for i, st := range q.Stages {
 		if i == q.Pipeline.Final && q.Pipeline.Operator != nil {
+			b.WriteString(formatPartitioning(&q.Pipeline))
 			b.WriteString(FormatOperator(q.Pipeline.Operator))
 		}
 		fmt.Fprintf(&b, "%s(", st.Export)
@@ -48,6 +49,26 @@ func FormatPlan(q *plan.Query) string {
 		}
 	}
 	return b.String()
+}
+
+// formatPartitioning renders how a stateful plan's state is split into
+// tasks: which inputs go through the repartition topic, or that the query
+// is one task. It is empty when every input is partitioned by the
+// operator's key already.
+func formatPartitioning(p *sdk.Pipeline) string {
+	if p.SingleTask {
+		return "single task\n"
+	}
+	var names []string
+	for i, in := range p.Inputs {
+		if in.Repartition {
+			names = append(names, fmt.Sprintf("input%d", i))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "repartition " + strings.Join(names, ", ") + "\n"
 }
 
 // FormatOperator renders a host operator on one line (two for a join's

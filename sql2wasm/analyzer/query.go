@@ -231,6 +231,7 @@ func (q *queryAnalysis) buildPlan(id, kind, sql string, sink sdk.Source, outs []
 		})
 		pq.Pipeline.Operator = q.operator
 		pq.Pipeline.Final = len(q.inputStages)
+		markPartitioning(pq)
 		return pq
 	}
 	inputs := q.scope.finish()

@@ -1,0 +1,95 @@
+package analyzer
+
+import (
+	"github.com/wasmstream/wasmstream/sdk"
+	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+)
+
+// Partitioning: the host keeps a stateful query's state per task, one task
+// per partition of the operator's input. A key's rows must therefore all
+// reach one partition. They do when the operator's key is the source's
+// Kafka key (the producer partitioned by it); otherwise the input is
+// repartitioned through an internal topic keyed by the operator key, as
+// ksqlDB does (its "-repartition" topics). markPartitioning decides which.
+
+// markPartitioning sets InputStep.Repartition and Pipeline.SingleTask of a
+// stateful plan.
+func markPartitioning(pq *plan.Query) {
+	op := pq.Pipeline.Operator
+	if op == nil {
+		return
+	}
+	in := pq.Pipeline.Inputs
+	keyed := func(i int, names ...string) bool {
+		if i < 0 || i >= len(in) {
+			return true
+		}
+		st := in[i].Stage
+		if st < 0 || st >= len(pq.Stages) {
+			return false
+		}
+		return keyedBy(pq.Stages[st], &pq.Sources[in[i].Source], names)
+	}
+	switch {
+	case op.Aggregate != nil:
+		if len(in) == 1 && !keyed(0, op.Aggregate.GroupBy...) {
+			in[0].Repartition = true
+		}
+	case op.Join != nil:
+		j := op.Join
+		if j.ForeignKey {
+			// A right row joins left rows of every partition: Kafka
+			// Streams routes them through subscription topics; here the
+			// join is one task.
+			pq.Pipeline.SingleTask = true
+			return
+		}
+		// The chain's result stays keyed by the first join's key; a later
+		// join on another column would need its left side (a join
+		// result) repartitioned, which runs as one task instead.
+		same := map[string]bool{j.LeftKey: true, j.RightKey: true}
+		for jj := j; jj != nil; jj = jj.Next {
+			if jj != j && !same[jj.LeftKey] {
+				pq.Pipeline.SingleTask = true
+				break
+			}
+			same[jj.RightKey] = true
+		}
+		for jj := j; jj != nil; jj = jj.Next {
+			if jj == j && !keyed(jj.Left, jj.LeftKey) {
+				in[jj.Left].Repartition = true
+			}
+			if !keyed(jj.Right, jj.RightKey) {
+				in[jj.Right].Repartition = true
+			}
+		}
+		if pq.Pipeline.SingleTask {
+			for i := range in {
+				in[i].Repartition = false
+			}
+		}
+	}
+}
+
+// keyedBy reports whether the stage outputs named names are, in order,
+// exactly the source's key columns passed through unchanged.
+func keyedBy(st *plan.Stage, src *sdk.Source, names []string) bool {
+	keys := src.KeyColumns()
+	if len(keys) == 0 || len(keys) != len(names) {
+		return false
+	}
+	for i, name := range names {
+		var e plan.Expr
+		for _, o := range st.Outputs {
+			if o.Name == name {
+				e = o.Expr
+				break
+			}
+		}
+		c, ok := e.(*plan.Col)
+		if !ok || c.Index < 0 || c.Index >= len(st.Inputs) || st.Inputs[c.Index].Name != keys[i].Name {
+			return false
+		}
+	}
+	return true
+}
