@@ -21,7 +21,7 @@ type Operator struct {
 const (
 	AggCount            = "COUNT"      // COUNT(col): non-NULL values; BIGINT
 	AggCountStar        = "COUNT_STAR" // COUNT(*): rows; BIGINT
-	AggSum              = "SUM"        // INT->INT, BIGINT->BIGINT, DOUBLE->DOUBLE; NULLs ignored
+	AggSum              = "SUM"        // INT->INT, BIGINT->BIGINT, DOUBLE->DOUBLE, DECIMAL->DECIMAL; NULLs ignored
 	AggAvg              = "AVG"        // -> DOUBLE
 	AggMin              = "MIN"        // same type as the argument; NULLs ignored
 	AggMax              = "MAX"        // same type as the argument; NULLs ignored
@@ -32,6 +32,21 @@ const (
 	// values count (the plain functions skip them).
 	AggLatestByOffsetKeepNulls   = "LATEST_BY_OFFSET_KEEP_NULLS"
 	AggEarliestByOffsetKeepNulls = "EARLIEST_BY_OFFSET_KEEP_NULLS"
+	// AggTopK is TOPK(x, k): an ARRAY of the k largest non-NULL values,
+	// largest first; Params[0] is k. For TOPK(x, y, ..., k) the argument
+	// is a STRUCT whose first field is x (ksqlDB's sort_col), ordered by
+	// that field, earlier arrivals first among equals.
+	AggTopK = "TOPK"
+	// AggTopKDistinct is TOPKDISTINCT(x, k): as AggTopK without
+	// duplicates; Params[0] is k.
+	AggTopKDistinct = "TOPKDISTINCT"
+	// AggCollectList is COLLECT_LIST(x): an ARRAY of every value, NULLs
+	// included, in arrival order; Params[0] is the most it keeps.
+	AggCollectList = "COLLECT_LIST"
+	// AggCollectSet is COLLECT_SET(x): an ARRAY of the distinct values
+	// (NULL included once) in order of first arrival; Params[0] is the most
+	// it keeps.
+	AggCollectSet = "COLLECT_SET"
 )
 
 // Aggregate is GROUP BY with aggregate functions, optionally windowed.
@@ -63,6 +78,9 @@ type AggregateCall struct {
 	Args []string `msgpack:"args,omitempty"`
 	// Result is the operator output column holding the aggregate's value.
 	Result Column `msgpack:"result"`
+	// Params are the function's literal parameters, which the compiler
+	// resolved (TOPK's k, COLLECT_LIST's limit); see the Agg* constants.
+	Params []int64 `msgpack:"params,omitempty"`
 }
 
 // Window is a window clause: WINDOW TUMBLING|HOPPING|SESSION (...).

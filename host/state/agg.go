@@ -30,6 +30,14 @@ type Acc struct {
 	Seq int64 `msgpack:"seq,omitempty"`
 	// IsNull says the kept value is NULL (*_BY_OFFSET_KEEP_NULLS).
 	IsNull bool `msgpack:"z,omitempty"`
+	// L holds the elements of an ARRAY result (TOPK, TOPKDISTINCT,
+	// COLLECT_LIST, COLLECT_SET), N of them, one after another in the
+	// complex encoding (sdk.CxAppendInt ...), so that the result is a
+	// header away. These functions allocate as their arrays grow.
+	L []byte `msgpack:"l,omitempty"`
+	// Overflow says a DECIMAL sum exceeded its precision: ksqlDB fails
+	// the query (see Failer).
+	Overflow bool `msgpack:"o,omitempty"`
 }
 
 // Func is an aggregate function: how an accumulator starts (the zero Acc),
@@ -49,11 +57,27 @@ type Func interface {
 	Result(a *Acc) sdk.Value
 }
 
+// Failer is implemented by the functions whose Add can fail, as ksqlDB's
+// UDAF throws: SUM of a DECIMAL whose result no longer fits its precision.
+// After Add the caller asks Failed and, on an error, stops the query as
+// ksqlDB does.
+type Failer interface {
+	// Failed returns the error that an Add into a caused, or nil.
+	Failed(a *Acc) error
+}
+
 // NewCall returns the accumulator functions of one aggregate call of a
 // manifest, whose (first) argument has type arg (sdk.TypeUnknown for none).
-// The executor builds every accumulator through it, so that a call's other
-// properties (literal parameters) reach the function.
+// The executor builds every accumulator through it, so that a call's
+// literal parameters (c.Params) reach the function.
 func NewCall(c sdk.AggregateCall, arg sdk.Type) (Func, error) {
+	switch c.Func {
+	case sdk.AggTopK, sdk.AggTopKDistinct, sdk.AggCollectList, sdk.AggCollectSet:
+		return newArrayFunc(c.Func, c.Params, arg)
+	}
+	if len(c.Params) > 0 {
+		return nil, fmt.Errorf("aggregate function %s takes no parameters, got %d", c.Func, len(c.Params))
+	}
 	f, _, err := NewFunc(c.Func, arg)
 	return f, err
 }
@@ -61,7 +85,9 @@ func NewCall(c sdk.AggregateCall, arg sdk.Type) (Func, error) {
 // NewFunc returns the accumulator functions of aggregate fn (one of the
 // sdk.Agg* names) for an argument of type arg (ignored by COUNT_STAR), and
 // the result type, following ksqlDB: COUNT and COUNT_STAR give BIGINT, SUM
-// the argument's type, AVG DOUBLE, the others the argument's type.
+// the argument's type, AVG DOUBLE, the others the argument's type. The
+// functions with literal parameters (TOPK, COLLECT_LIST ...) are built by
+// NewCall.
 func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
 	switch fn {
 	case sdk.AggCountStar:
@@ -75,12 +101,16 @@ func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
 		case sdk.TypeDouble:
 			return sumDouble{}, arg, nil
 		}
+		if arg.IsDecimal() {
+			return sumDecimal{typ: arg}, arg, nil
+		}
 	case sdk.AggAvg:
 		if arg.IsNumeric() {
 			return avg{}, sdk.TypeDouble, nil
 		}
 	case sdk.AggMin, sdk.AggMax:
-		if arg.IsNumeric() || arg == sdk.TypeString || arg == sdk.TypeBoolean {
+		if arg.IsNumeric() || arg.IsDecimal() || arg == sdk.TypeString || arg == sdk.TypeBoolean {
+			// A DECIMAL compares by its unscaled value: one type, one scale.
 			return minMax{typ: arg, max: fn == sdk.AggMax}, arg, nil
 		}
 	case sdk.AggLatestByOffset, sdk.AggEarliestByOffset, sdk.AggLatestByOffsetKeepNulls, sdk.AggEarliestByOffsetKeepNulls:
@@ -89,6 +119,8 @@ func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
 			keep := fn == sdk.AggLatestByOffsetKeepNulls || fn == sdk.AggEarliestByOffsetKeepNulls
 			return byOffset{typ: arg, latest: latest, keepNulls: keep}, arg, nil
 		}
+	case sdk.AggTopK, sdk.AggTopKDistinct, sdk.AggCollectList, sdk.AggCollectSet:
+		return nil, sdk.TypeUnknown, fmt.Errorf("aggregate function %s has parameters: build it with NewCall", fn)
 	default:
 		return nil, sdk.TypeUnknown, fmt.Errorf("unknown aggregate function %s", fn)
 	}
@@ -166,6 +198,58 @@ func (sumDouble) Remove(a *Acc, v sdk.Value) bool {
 }
 func (sumDouble) Merge(a, b *Acc)         { a.F += b.F }
 func (sumDouble) Result(a *Acc) sdk.Value { return sdk.Double(a.F) }
+
+// sumDecimal is SUM of a DECIMAL(p, s): the unscaled sum, with the
+// argument's type. As ksqlDB's DecimalSumKudaf, an Add whose sum reaches
+// 10^(p-s) in magnitude fails ("Numeric field overflow"); the sum then
+// keeps its previous value.
+type sumDecimal struct{ typ sdk.Type }
+
+func (s sumDecimal) Add(a *Acc, v sdk.Value, _ int64) {
+	if v.Null || a.Overflow {
+		return
+	}
+	if sum := a.I + v.I; s.fits(sum) {
+		a.I = sum
+	} else {
+		a.Overflow = true
+	}
+}
+
+// fits reports whether an unscaled sum has at most p digits. Both
+// operands have at most 18, so their sum cannot wrap an int64.
+func (s sumDecimal) fits(sum int64) bool {
+	lim := sdk.Pow10(s.typ.Precision())
+	return sum < lim && sum > -lim
+}
+
+func (sumDecimal) Remove(a *Acc, v sdk.Value) bool {
+	if !v.Null {
+		a.I -= v.I
+	}
+	return true
+}
+
+func (s sumDecimal) Merge(a, b *Acc) {
+	a.Overflow = a.Overflow || b.Overflow
+	if sum := a.I + b.I; s.fits(sum) {
+		a.I = sum
+	} else {
+		a.Overflow = true
+	}
+}
+
+func (s sumDecimal) Result(a *Acc) sdk.Value { return sdk.Decimal(s.typ, a.I) }
+
+// Failed implements Failer.
+func (s sumDecimal) Failed(a *Acc) error {
+	if !a.Overflow {
+		return nil
+	}
+	p, sc := s.typ.Precision(), s.typ.Scale()
+	return fmt.Errorf("Numeric field overflow: A field with precision %d and scale %d must round to an absolute value less than 10^%d (SUM of %s)",
+		p, sc, p-sc, s.typ)
+}
 
 // avg is AVG: the sum (as DOUBLE) and count of the non-NULL values; 0.0
 // before any, as ksqlDB's AverageUdaf maps an empty aggregate.
