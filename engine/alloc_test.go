@@ -13,7 +13,7 @@ import (
 
 // compiledQuery compiles a script whose last statement is a persistent
 // query and returns an executor query for it that produces into sink.
-func compiledQuery(t testing.TB, script string, sink executor.Sink) *executor.Query {
+func compiledQuery(t testing.TB, script string, sink executor.Sink) *loopbackQuery {
 	t.Helper()
 	ctx := context.Background()
 	results, err := sql2wasm.CompileScript("", script)
@@ -30,12 +30,58 @@ func compiledQuery(t testing.TB, script string, sink executor.Sink) *executor.Qu
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := executor.NewQuery(executor.QueryConfig{Manifest: mod.Manifest(), Instances: executor.ModuleInstances{Module: mod}, Sink: sink, Filtered: true})
+	l := &loopbackQuery{topic: "repartition"}
+	q, err := executor.NewQuery(executor.QueryConfig{Manifest: mod.Manifest(), Instances: executor.ModuleInstances{Module: mod},
+		Sink: executor.SinkFunc(func(ctx context.Context, r *executor.Record) error {
+			if r.Topic == l.topic {
+				l.hold(r)
+				return nil
+			}
+			return sink.Produce(ctx, r)
+		}),
+		Filtered:    true,
+		Repartition: executor.RepartitionTopic{Name: l.topic, Partitions: 1},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	l.Query = q
 	t.Cleanup(func() { _ = q.Close(ctx) })
-	return q
+	return l
+}
+
+// loopbackQuery is a query whose repartition topic is a buffer it reads
+// back at the end of each Process call (reusing its storage, so that
+// allocation tests measure the query's own path).
+type loopbackQuery struct {
+	*executor.Query
+	topic  string
+	held   []executor.Record
+	n      int
+	offset int64
+}
+
+func (l *loopbackQuery) hold(r *executor.Record) {
+	if l.n == len(l.held) {
+		l.held = append(l.held, executor.Record{})
+	}
+	h := &l.held[l.n]
+	h.Topic, h.Partition, h.Offset, h.Timestamp = r.Topic, r.Partition, l.offset, r.Timestamp
+	h.Key = append(h.Key[:0], r.Key...)
+	h.Value = append(h.Value[:0], r.Value...)
+	l.n++
+	l.offset++
+}
+
+// Process runs the query on recs, then on what it repartitioned.
+func (l *loopbackQuery) Process(ctx context.Context, recs []executor.Record) error {
+	if err := l.Query.Process(ctx, recs); err != nil {
+		return err
+	}
+	// Repartitioned rows make no further repartitioned rows.
+	n := l.n
+	l.n = 0
+	return l.Query.Process(ctx, l.held[:n])
 }
 
 const allocScript = `

@@ -36,6 +36,8 @@ type config struct {
 	logger *slog.Logger
 	create bool
 	show   *showConfig // WithConfig, WithOutput (show.go)
+	// serviceID is ksql.service.id (WithServiceID, repartition.go).
+	serviceID string
 }
 
 // WithProperties sets the initial session properties (ksqlDB's "ksql.*"
@@ -92,7 +94,7 @@ type Engine struct {
 
 // New returns an engine with an empty catalog.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
-	cfg := config{props: map[string]string{}, clock: time.Now, logger: slog.Default()}
+	cfg := config{props: map[string]string{}, clock: time.Now, logger: slog.Default(), serviceID: DefaultServiceID}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -252,12 +254,17 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 		return err
 	}
 	man := mod.Manifest()
+	rt, err := e.repartitionTopic(man)
+	if err != nil {
+		return errors.Join(err, mod.Close(ctx))
+	}
 	exec, err := executor.NewQuery(executor.QueryConfig{
-		Manifest:  man,
-		Instances: executor.ModuleInstances{Module: mod},
-		Sink:      e.topics,
-		Log:       e.cfg.log,
-		Filtered:  c.filtered,
+		Manifest:    man,
+		Instances:   executor.ModuleInstances{Module: mod},
+		Sink:        e.topics,
+		Log:         e.cfg.log,
+		Filtered:    c.filtered,
+		Repartition: rt,
 	})
 	if err != nil {
 		return errors.Join(err, mod.Close(ctx))
@@ -269,7 +276,7 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 	if err := e.ensureTopic(&man.Sink, from); err != nil {
 		return errors.Join(err, exec.Close(ctx), mod.Close(ctx))
 	}
-	q := &Query{id: man.QueryID, sql: c.sql, man: man, mod: mod, exec: exec, offsets: map[tp]int64{}}
+	q := &Query{id: man.QueryID, sql: c.sql, man: man, mod: mod, exec: exec, offsets: map[tp]int64{}, repartition: rt.Name, mem: e.mem}
 	for i, old := range e.queries {
 		if old.id == q.id {
 			// CREATE OR REPLACE keeps one query per id, in its place.
@@ -415,6 +422,10 @@ type Query struct {
 	mod     *runtime.Module
 	exec    *executor.Query
 	offsets map[tp]int64 // next offset to read, for Pump
+	// repartition is the query's repartition topic, "" for none.
+	repartition string
+	// mem is the engine's in-memory topic store, nil on another store.
+	mem *executor.MemoryTopics
 }
 
 type tp struct {
@@ -440,16 +451,37 @@ func (q *Query) SourceTopics() []string {
 	return out
 }
 
+// InternalTopics returns the query's internal topics (its repartition
+// topic), which it writes and reads back: a driver consumes them with the
+// source topics and passes their records to Process.
+func (q *Query) InternalTopics() []string {
+	if q.repartition == "" {
+		return nil
+	}
+	return []string{q.repartition}
+}
+
 // SinkTopic returns the topic the query writes.
 func (q *Query) SinkTopic() string { return q.man.Sink.Topic }
 
 // Err returns the error that stopped the query, or nil.
 func (q *Query) Err() error { return q.exec.Err() }
 
-// Process runs the query on records of its source topics (see
-// executor.Query.Process); what it produces is appended to the sink topic.
+// Process runs the query on records of its source topics, or of its
+// internal topics (see executor.Query.Process); what it produces is
+// appended to the sink topic. On the in-memory topic store, the rows the
+// query writes to its repartition topic are read back and processed before
+// Process returns, as ksqlDB's test driver carries a record through its
+// repartition topic before the next input; on another store the caller
+// consumes InternalTopics.
 func (q *Query) Process(ctx context.Context, recs []executor.Record) error {
-	return q.exec.Process(ctx, recs)
+	if err := q.exec.Process(ctx, recs); err != nil {
+		return err
+	}
+	if q.mem != nil {
+		return q.drainRepartition(ctx, q.mem)
+	}
+	return nil
 }
 
 // pump processes what the query has not read yet; it returns how many
@@ -522,10 +554,31 @@ func (q *Query) pumpByTime(ctx context.Context, topics *executor.MemoryTopics) (
 		next.recs = next.recs[1:]
 		q.offsets[next.k] = rec[0].Offset + 1
 		n++
-		if err := q.exec.Process(ctx, rec); err != nil {
+		if err := q.Process(ctx, rec); err != nil {
 			return n, err
 		}
 	}
+}
+
+// drainRepartition processes what the query wrote to its repartition
+// topic, at once: ksqlDB's test driver also carries a record through the
+// repartition topic before it reads the next input.
+func (q *Query) drainRepartition(ctx context.Context, topics *executor.MemoryTopics) error {
+	if q.repartition == "" {
+		return nil
+	}
+	for p := int32(0); p < int32(topics.Partitions(q.repartition)); p++ {
+		k := tp{q.repartition, p}
+		recs, err := topics.Fetch(q.repartition, p, q.offsets[k], 1<<30)
+		if err != nil || len(recs) == 0 {
+			continue
+		}
+		q.offsets[k] = recs[len(recs)-1].Offset + 1
+		if err := q.exec.Process(ctx, recs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (q *Query) close(ctx context.Context) error {

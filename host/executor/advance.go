@@ -8,39 +8,32 @@ import (
 )
 
 // StreamTime returns the stream time (the largest record timestamp seen, in
-// milliseconds) of a query with an aggregation, and false for any other
-// query or before its first record.
+// milliseconds) of a query with an aggregation, the largest of its tasks',
+// and false for any other query or before its first record.
 func (q *Query) StreamTime() (int64, bool) {
-	if q.pipe == nil || q.pipe.agg == nil {
+	if q.pipe == nil || q.pipe.aggPlan == nil {
 		return 0, false
 	}
-	t := q.pipe.agg.a.StreamTime()
+	t := q.pipe.streamTime()
 	return t, t != math.MinInt64
 }
 
-// AdvanceStreamTime moves the stream time of a query's aggregation forward
-// to t (milliseconds) without a record, and emits what a record at t would
-// have made final: under EMIT FINAL, the windows whose end plus grace t
-// reaches. The caller decides when a quiet input justifies it (wasmstream
-// run does after an idle time it is configured with); the executor reads no
-// clock. It does nothing for other queries, before the first record, or
-// when t is not ahead of stream time. The advanced stream time is part of
-// the state that Snapshot saves.
+// AdvanceStreamTime moves the stream time of each task of a query's
+// aggregation forward to t (milliseconds) without a record, and emits what
+// a record at t would have made final: under EMIT FINAL, the windows whose
+// end plus grace t reaches. The caller decides when a quiet input justifies
+// it (wasmstream run does after an idle time it is configured with); the
+// executor reads no clock. It does nothing for other queries, for tasks
+// before their first record, or when t is not ahead of a task's stream
+// time. The advanced stream time is part of the state that Snapshot saves.
 func (q *Query) AdvanceStreamTime(ctx context.Context, t int64) error {
 	if q.err != nil {
 		return q.err
 	}
-	if q.pipe == nil || q.pipe.agg == nil {
+	if q.pipe == nil || q.pipe.aggPlan == nil {
 		return nil
 	}
-	op := q.pipe.agg
-	op.ctx, op.q, op.p, op.rec = ctx, q, q.pipe, &Record{Partition: -1, Offset: -1}
-	defer func() { op.rec = nil }()
-	err := op.a.AdvanceTo(t, op.updateFn)
-	if err == nil {
-		err = q.pipe.flush(ctx, q) // the final stage's pending rows
-	}
-	if err != nil {
+	if err := q.pipe.advance(ctx, q, t); err != nil {
 		var qe *QueryError
 		if !errors.As(err, &qe) {
 			err = &QueryError{Query: q.id, Offset: -1, Err: fmt.Errorf("advancing stream time to %d: %w", t, err)}

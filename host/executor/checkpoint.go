@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/wasmstream/wasmstream/host/state"
 )
 
 // Checkpoints: a query's state (aggregations, table contents, join
@@ -23,21 +25,34 @@ type Offset struct {
 	Next      int64  `msgpack:"next"`
 }
 
+// checkpointVersion is the version of the checkpoint format: 2 keeps the
+// operator state per task.
+const checkpointVersion = 2
+
 // checkpoint is the persisted form of a query's state.
 type checkpoint struct {
 	Version int      `msgpack:"v"`
 	Query   string   `msgpack:"query"`
 	Offsets []Offset `msgpack:"offsets"`
-	// Operator state, by store.
-	Agg        []byte    `msgpack:"agg,omitempty"`
-	Prev       []byte    `msgpack:"prev,omitempty"`
-	Tables     [2][]byte `msgpack:"tables,omitempty"`
-	Out        []byte    `msgpack:"out,omitempty"`
-	Bufs       [2][]byte `msgpack:"bufs,omitempty"`
-	StreamTime int64     `msgpack:"st,omitempty"`
-	// Chain holds the state of the joins chained onto the first (n-way
-	// joins), in order.
-	Chain []joinCheckpoint `msgpack:"chain,omitempty"`
+	// Tasks holds the operator state of each task, in partition order.
+	Tasks []taskCheckpoint `msgpack:"tasks,omitempty"`
+	// Prevs holds, for a table aggregation, per source partition what each
+	// source key contributed.
+	Prevs []partitionStore `msgpack:"prevs,omitempty"`
+}
+
+// taskCheckpoint is the operator state of one task.
+type taskCheckpoint struct {
+	Partition int32 `msgpack:"partition"`
+	Agg       []byte `msgpack:"agg,omitempty"`
+	// Joins holds the state of each join of the chain, in order.
+	Joins []joinCheckpoint `msgpack:"joins,omitempty"`
+}
+
+// partitionStore is a store of one source partition.
+type partitionStore struct {
+	Partition int32  `msgpack:"partition"`
+	Data      []byte `msgpack:"data"`
 }
 
 // joinCheckpoint is the state of one join.
@@ -124,30 +139,9 @@ func (q *Query) Offsets() []Offset {
 // Snapshot encodes the query's state and input offsets (msgpack). Take it
 // between Process calls.
 func (q *Query) Snapshot() ([]byte, error) {
-	c := checkpoint{Version: 1, Query: q.id, Offsets: q.Offsets()}
+	c := checkpoint{Version: checkpointVersion, Query: q.id, Offsets: q.Offsets()}
 	if p := q.pipe; p != nil {
-		var err error
-		snap := func(dst *[]byte, s interface{ Snapshot() ([]byte, error) }) {
-			if err == nil {
-				*dst, err = s.Snapshot()
-			}
-		}
-		if op := p.agg; op != nil {
-			snap(&c.Agg, op.a)
-			if op.prev != nil {
-				snap(&c.Prev, op.prev)
-			}
-		}
-		if op := p.join; op != nil && err == nil {
-			var jc joinCheckpoint
-			jc, err = op.snapshot()
-			c.Tables, c.Out, c.Bufs, c.StreamTime = jc.Tables, jc.Out, jc.Bufs, jc.StreamTime
-			for n := op.next; n != nil && err == nil; n = n.next {
-				jc, err = n.snapshot()
-				c.Chain = append(c.Chain, jc)
-			}
-		}
-		if err != nil {
+		if err := p.snapshot(&c); err != nil {
 			return nil, fmt.Errorf("query %s: snapshot: %w", q.id, err)
 		}
 	}
@@ -158,6 +152,75 @@ func (q *Query) Snapshot() ([]byte, error) {
 	return b, nil
 }
 
+// snapshot saves every task's state into c.
+func (p *pipeline) snapshot(c *checkpoint) error {
+	for _, t := range p.sortedTasks() {
+		tc := taskCheckpoint{Partition: t.partition}
+		var err error
+		if t.agg != nil {
+			tc.Agg, err = t.agg.a.Snapshot()
+		}
+		for op := t.join; op != nil && err == nil; op = op.next {
+			var jc joinCheckpoint
+			jc, err = op.snapshot()
+			tc.Joins = append(tc.Joins, jc)
+		}
+		if err != nil {
+			return fmt.Errorf("task %d: %w", t.partition, err)
+		}
+		c.Tasks = append(c.Tasks, tc)
+	}
+	for part, prev := range p.prevs {
+		b, err := prev.Snapshot()
+		if err != nil {
+			return err
+		}
+		c.Prevs = append(c.Prevs, partitionStore{Partition: part, Data: b})
+	}
+	slices.SortFunc(c.Prevs, func(a, b partitionStore) int { return cmp.Compare(a.Partition, b.Partition) })
+	return nil
+}
+
+// restore loads every task's state from c.
+func (p *pipeline) restore(q *Query, c *checkpoint) error {
+	clear(p.tasks)
+	p.cur, p.agg, p.join = nil, nil, nil
+	for _, tc := range c.Tasks {
+		t, err := p.newTask(q, tc.Partition)
+		if err != nil {
+			return err
+		}
+		if t.agg != nil {
+			if tc.Agg == nil {
+				return errors.New("the checkpoint lacks an aggregation the query has")
+			}
+			if err := t.agg.a.Restore(tc.Agg); err != nil {
+				return fmt.Errorf("task %d: %w", tc.Partition, err)
+			}
+		}
+		i := 0
+		for op := t.join; op != nil; op = op.next {
+			if i >= len(tc.Joins) {
+				return errors.New("the checkpoint has fewer joins than the query")
+			}
+			if err := op.restore(tc.Joins[i]); err != nil {
+				return fmt.Errorf("task %d: %w", tc.Partition, err)
+			}
+			i++
+		}
+		p.tasks[tc.Partition] = t
+	}
+	clear(p.prevs)
+	for _, ps := range c.Prevs {
+		t := state.NewTable()
+		if err := t.Restore(ps.Data); err != nil {
+			return fmt.Errorf("source partition %d: %w", ps.Partition, err)
+		}
+		p.prevs[ps.Partition] = t
+	}
+	return nil
+}
+
 // Restore replaces the state of a query that has not processed records yet
 // with a snapshot's, offsets included (see Offsets: the caller resumes
 // reading there).
@@ -166,41 +229,16 @@ func (q *Query) Restore(b []byte) error {
 	if err := msgpack.Unmarshal(b, &c); err != nil {
 		return fmt.Errorf("query %s: restore: %w", q.id, err)
 	}
-	if c.Version != 1 {
-		return fmt.Errorf("query %s: restore: checkpoint version %d, want 1", q.id, c.Version)
+	if c.Version != checkpointVersion {
+		return fmt.Errorf("query %s: restore: checkpoint version %d, want %d (the state was written by another version of wasmstream)", q.id, c.Version, checkpointVersion)
 	}
 	if c.Query != q.id {
 		return fmt.Errorf("query %s: restore: the checkpoint is of query %s", q.id, c.Query)
 	}
-	restore := func(data []byte, s interface{ Restore([]byte) error }) error {
-		if data == nil {
-			return errors.New("the checkpoint lacks a store the query has")
-		}
-		return s.Restore(data)
-	}
-	var errs []error
 	if p := q.pipe; p != nil {
-		if op := p.agg; op != nil {
-			errs = append(errs, restore(c.Agg, op.a))
-			if op.prev != nil {
-				errs = append(errs, restore(c.Prev, op.prev))
-			}
+		if err := p.restore(q, &c); err != nil {
+			return fmt.Errorf("query %s: restore: %w", q.id, err)
 		}
-		if op := p.join; op != nil {
-			errs = append(errs, op.restore(joinCheckpoint{Tables: c.Tables, Out: c.Out, Bufs: c.Bufs, StreamTime: c.StreamTime}))
-			i := 0
-			for n := op.next; n != nil; n = n.next {
-				if i >= len(c.Chain) {
-					errs = append(errs, errors.New("the checkpoint has fewer joins than the query"))
-					break
-				}
-				errs = append(errs, n.restore(c.Chain[i]))
-				i++
-			}
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("query %s: restore: %w", q.id, err)
 	}
 	clear(q.offsets)
 	for _, o := range c.Offsets {

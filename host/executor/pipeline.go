@@ -17,8 +17,10 @@ import (
 //	  -> the final stage (HAVING, post-join WHERE, final projection)
 //	  -> the sink's serdes
 //
-// It is one task over every partition of its sources (see host/state for
-// why): one module instance, whose stages each have their own batch. The
+// The operator's state is kept per task (tasks.go), and inputs whose
+// operator key is not their Kafka key go through the repartition topic
+// first (repartition.go). The stages are stateless and shared by the
+// tasks: one module instance, whose stages each have their own batch. The
 // input stage runs on a batch of records of one source; each of its rows
 // goes through the operator, whose output rows are written into the final
 // stage's batch at once (their values are copied, so later updates of the
@@ -35,6 +37,10 @@ type pipeInput struct {
 	row  []sdk.Value  // the current record's output row
 	// stream says the source is a stream (a table's records update state).
 	stream bool
+	// repartition says the input's rows go through the repartition topic.
+	repartition bool
+	// keyCol is the index in row of the input's join key (joins only).
+	keyCol int
 	// view reads the input stage's outputs without copying strings, when
 	// the batch can (the values live until the next Run, after which the
 	// pipeline no longer uses them; the stores copy what they keep).
@@ -58,8 +64,16 @@ type pipeline struct {
 	opCols  []sdk.Column
 	opRow   []sdk.Value
 
+	// agg and join are the operator state of the current task (see
+	// enterTask); aggPlan is what every task's aggregation shares.
 	agg     *aggOp
 	join    *joinOp
+	aggPlan *aggPlan
+	tasks   map[int32]*opTask
+	cur     *opTask
+	single  bool                   // one task over all partitions (sdk.Pipeline.SingleTask)
+	prevs   map[int32]*state.Table // table aggregation: per source partition, each source key's group and arguments
+	rep     *repartition           // nil when no input is repartitioned
 	final   StageBatch
 	fbind   []int // per final stage input: index into opRow, or -1 - pseudo
 	fmeta   []opOut
@@ -85,29 +99,45 @@ func needsPipeline(man *sdk.Manifest) bool {
 }
 
 // newPipeline prepares the stateful path of q.
-func newPipeline(q *Query) (*pipeline, error) {
+func newPipeline(q *Query, rt RepartitionTopic) (*pipeline, error) {
 	man := q.man
 	op := man.Pipeline.Operator
 	if op == nil {
 		return nil, fmt.Errorf("query %s: %w: a pipeline with a final stage but no host operator", q.id, ErrNotSupported)
 	}
-	p := &pipeline{byTopic: map[string][]int{}}
+	p := &pipeline{byTopic: map[string][]int{}, tasks: map[int32]*opTask{}, prevs: map[int32]*state.Table{},
+		single: man.Pipeline.SingleTask}
 	for i, in := range man.Pipeline.Inputs {
 		pi, err := newPipeInput(q, in)
 		if err != nil {
 			return nil, err
 		}
+		pi.repartition = in.Repartition && !p.single
 		p.inputs = append(p.inputs, pi)
 		p.byTopic[pi.q.src.Topic] = append(p.byTopic[pi.q.src.Topic], i)
 	}
 	var err error
 	switch {
 	case op.Aggregate != nil:
-		p.agg, err = newAggOp(q, p, op.Aggregate)
+		p.aggPlan, err = newAggPlan(q, p, op.Aggregate)
 	case op.Join != nil:
-		p.join, err = newJoinOp(q, p, op.Join)
+		// A join built once for its columns and keys; tasks build their
+		// own (newTask).
+		var plan *joinOp
+		if plan, err = newJoinOp(q, p, op.Join); err == nil {
+			for in := range p.inputs {
+				p.join = plan
+				if jop, s := p.step(in); jop != nil {
+					p.inputs[in].keyCol = jop.keyCol[s]
+				}
+			}
+			p.join = nil
+		}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if p.rep, err = newRepartition(q, p, rt); err != nil {
 		return nil, err
 	}
 	p.opRow = make([]sdk.Value, len(p.opCols))
@@ -162,7 +192,7 @@ func newPipeline(q *Query) (*pipeline, error) {
 }
 
 func (p *pipeline) opName() string {
-	if p.agg != nil {
+	if p.aggPlan != nil {
 		return "aggregation"
 	}
 	return "join"
@@ -306,11 +336,14 @@ func (p *pipeline) close(ctx context.Context) error {
 // process runs records of one topic and partition through the pipeline.
 func (p *pipeline) process(ctx context.Context, q *Query, recs []Record) error {
 	idx, ok := p.byTopic[recs[0].Topic]
-	if !ok {
+	if !ok && (p.rep == nil || recs[0].Topic != p.rep.topic) {
 		return fmt.Errorf("query %s does not read topic %q", q.id, recs[0].Topic)
 	}
 	if err := p.start(ctx, q); err != nil {
 		return err
+	}
+	if !ok {
+		return p.processRepartitioned(ctx, q, recs)
 	}
 	// A topic read by two inputs (a self-join) feeds both, left first.
 	for _, i := range idx {
@@ -422,8 +455,23 @@ func (p *pipeline) row(ctx context.Context, q *Query, in int, recs []Record, r i
 			}
 		}
 	}
-	if p.agg != nil {
-		return p.agg.process(ctx, q, p, pi, rec, m, t.rowKeys[r], deleted)
+	if p.aggPlan != nil {
+		return p.aggregateRow(ctx, q, pi, rec, m, t.rowKeys[r], deleted)
+	}
+	if pi.repartition {
+		// Only streams are repartitioned (a table joins on its primary
+		// key), so there is no deletion to carry.
+		k := pi.row[pi.keyCol]
+		if k.Null {
+			q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
+				Reason: "the join key is NULL; the record does not join"})
+			return nil
+		}
+		p.rep.one[0] = k
+		return p.rep.produce(ctx, q, rec, changeJoinRow, in, m.rowtime, p.rep.one[:], pi.row)
+	}
+	if err := p.enterTask(q, rec.Partition); err != nil {
+		return err
 	}
 	return p.joinInput(ctx, q, in, rec, m, t.rowKeys[r], deleted)
 }
@@ -669,176 +717,6 @@ func convert(v sdk.Value, t sdk.Type) sdk.Value {
 	return v
 }
 
-// aggOp is the GROUP BY operator.
-type aggOp struct {
-	a       *state.Aggregation
-	groupBy []int // input row indexes of the group-by columns
-	args    []int // input row index of each call's argument, -1 for none
-	key     []sdk.Value
-	argv    []sdk.Value
-	// prev holds, per key of a table source, the group key and arguments
-	// its current row contributed (to subtract them on update).
-	prev     *state.Table
-	prevRow  []sdk.Value
-	windowed bool
-	nk       int                      // group-by columns in opRow
-	updateFn func(state.Update) error // op.update, bound once (a method value allocates)
-	// current record, for the emit callback
-	ctx context.Context
-	q   *Query
-	p   *pipeline
-	rec *Record
-}
-
-func newAggOp(q *Query, p *pipeline, a *sdk.Aggregate) (*aggOp, error) {
-	pi := p.inputs[0]
-	op := &aggOp{}
-	for _, name := range a.GroupBy {
-		j := indexOf(pi.cols, name)
-		if j < 0 {
-			return nil, fmt.Errorf("query %s: GROUP BY column %s is not an output of the input stage", q.id, name)
-		}
-		op.groupBy = append(op.groupBy, j)
-		p.opCols = append(p.opCols, pi.cols[j])
-	}
-	op.nk = len(a.GroupBy)
-	funcs := make([]state.Func, len(a.Calls))
-	for i, c := range a.Calls {
-		arg, typ := -1, sdk.TypeUnknown
-		if len(c.Args) > 0 {
-			if arg = indexOf(pi.cols, c.Args[0]); arg < 0 {
-				return nil, fmt.Errorf("query %s: argument %s of %s is not an output of the input stage", q.id, c.Args[0], c.Func)
-			}
-			typ = pi.cols[arg].Type
-		}
-		f, err := state.NewCall(c, typ)
-		if err != nil {
-			return nil, fmt.Errorf("query %s: %w", q.id, err)
-		}
-		funcs[i] = f
-		op.args = append(op.args, arg)
-		p.opCols = append(p.opCols, c.Result)
-	}
-	var win *state.Windows
-	if a.Window != nil {
-		spec := *a.Window
-		if a.EmitFinal && spec.GraceMs < 0 {
-			// EMIT FINAL without GRACE PERIOD emits a window at its end
-			// (suppress.json).
-			spec.GraceMs = 0
-		}
-		w := state.NewWindows(&spec)
-		win = &w
-		op.windowed = true
-		p.opCols = append(p.opCols, sdk.Column{Name: "WINDOWSTART", Type: sdk.TypeBigInt}, sdk.Column{Name: "WINDOWEND", Type: sdk.TypeBigInt})
-	}
-	op.a = state.NewAggregation(funcs, win, a.EmitFinal)
-	op.updateFn = op.update
-	op.key = make([]sdk.Value, len(op.groupBy))
-	op.argv = make([]sdk.Value, len(op.args))
-	if !pi.stream {
-		if win != nil {
-			return nil, fmt.Errorf("query %s: %w: a windowed aggregation of a table", q.id, ErrNotSupported)
-		}
-		op.prev = state.NewTable()
-	}
-	return op, nil
-}
-
-// process aggregates one row of the input.
-func (op *aggOp) process(ctx context.Context, q *Query, p *pipeline, pi *pipeInput, rec *Record, m rowMeta, srcKey []sdk.Value, deleted bool) error {
-	op.ctx, op.q, op.p, op.rec = ctx, q, p, rec
-	defer func() { op.rec = nil }()
-	nullKey := false
-	if !deleted {
-		for i, j := range op.groupBy {
-			op.key[i] = pi.row[j]
-			nullKey = nullKey || op.key[i].Null
-		}
-		for i, j := range op.args {
-			if j < 0 {
-				op.argv[i] = sdk.Value{}
-			} else {
-				op.argv[i] = pi.row[j]
-			}
-		}
-		if nullKey {
-			// ksqlDB drops a row with a NULL grouping column.
-			q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
-				Reason: "a GROUP BY column is NULL; the row is not aggregated"})
-		}
-	}
-	if op.prev != nil {
-		// A table: subtract the key's previous row, then add the new one.
-		// Kafka Streams forwards one change when the group stays the same
-		// (one record through the repartition), else two: the old group's
-		// subtraction, then the new group's addition.
-		if old := op.prev.Get(srcKey); old != nil {
-			k, args := old.Cols[:op.nk], old.Cols[op.nk:]
-			emit := op.updateFn
-			if !deleted && !nullKey && sameValues(k, op.key) {
-				emit = func(state.Update) error { return nil }
-			}
-			if err := op.a.Remove(k, args, m.rowtime, emit); err != nil {
-				return fmt.Errorf("query %s: %w", q.id, err)
-			}
-			if deleted || nullKey {
-				op.prev.Delete(srcKey)
-			}
-		}
-	}
-	if deleted || nullKey {
-		return nil
-	}
-	if op.prev != nil {
-		op.prevRow = append(append(op.prevRow[:0], op.key...), op.argv...)
-		op.prev.Put(srcKey, op.prevRow, m.rowtime)
-	}
-	late, err := op.a.Add(op.key, op.argv, m.rowtime, op.updateFn)
-	if err != nil {
-		return err
-	}
-	if late > 0 {
-		q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogLate, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
-			Reason: fmt.Sprintf("late record: timestamp %d is beyond the grace period of its window (stream time %d)", m.rowtime, op.a.StreamTime())})
-	}
-	return nil
-}
-
-// sameValues reports whether two keys are equal value for value.
-func sameValues(a, b []sdk.Value) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !a[i].Equal(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// update turns an aggregation change into an operator row.
-func (op *aggOp) update(u state.Update) error {
-	g := u.Group
-	p := op.p
-	var win winBounds
-	if op.windowed {
-		win = winBounds{ok: true, start: u.Win.Start, end: u.Win.End}
-	}
-	if !u.Tombstone {
-		copy(p.opRow, g.Key)
-		for i := range g.Accs {
-			p.opRow[op.nk+i] = op.a.Result(g, i)
-		}
-		if op.windowed {
-			n := op.nk + len(g.Accs)
-			p.opRow[n], p.opRow[n+1] = sdk.BigInt(u.Win.Start), sdk.BigInt(u.Win.End)
-		}
-	}
-	return p.emit(op.ctx, op.q, op.rec, u.TS, win, u.Tombstone, g.Key, &g.Emitted)
-}
-
 // newStatefulQuery prepares a query with a host operator.
 func newStatefulQuery(cfg QueryConfig) (*Query, error) {
 	man := cfg.Manifest
@@ -870,7 +748,7 @@ func newStatefulQuery(cfg QueryConfig) (*Query, error) {
 	if q.sinkVal, err = serde.NewValue(q.sink); err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.id, err)
 	}
-	if q.pipe, err = newPipeline(q); err != nil {
+	if q.pipe, err = newPipeline(q, cfg.Repartition); err != nil {
 		return nil, err
 	}
 	return q, nil

@@ -57,6 +57,10 @@ type QueryConfig struct {
 	// filter drops a record with a null value, while a projection alone
 	// maps it to a record with the (projected) key and a null value.
 	Filtered bool
+	// Repartition is the topic for the rows of inputs the manifest marks
+	// for repartitioning (sdk.InputStep.Repartition); the caller creates
+	// it and feeds its records back to Process. Unused by other queries.
+	Repartition RepartitionTopic
 }
 
 // input bindings: where a stage input column (or a sink column of a query
