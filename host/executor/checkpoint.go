@@ -43,7 +43,7 @@ type checkpoint struct {
 
 // taskCheckpoint is the operator state of one task.
 type taskCheckpoint struct {
-	Partition int32 `msgpack:"partition"`
+	Partition int32  `msgpack:"partition"`
 	Agg       []byte `msgpack:"agg,omitempty"`
 	// Joins holds the state of each join of the chain, in order.
 	Joins []joinCheckpoint `msgpack:"joins,omitempty"`
