@@ -2,13 +2,11 @@ package runtime
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -300,7 +298,6 @@ func cxConvert(dst []byte, from, to *sdk.TypeDesc, b []byte, i int) ([]byte, int
 // Struct{A=1} without its NULL fields) and returns the offset after it.
 func cxText(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
 	end := sdk.CxSkip(b, i)
-	var w jtext.Sink
 	switch b[i] {
 	case sdk.CxNull:
 		return append(dst, "null"...), end
@@ -316,10 +313,7 @@ func cxText(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
 		return strconv.AppendInt(dst, v, 10), end
 	case sdk.CxDouble:
 		f, _ := sdk.CxFloat64(b[i:])
-		buf := make([]byte, 32)
-		w.Reset(buf)
-		jtext.FormatDouble(&w, f)
-		return append(dst, buf[:w.N]...), end
+		return appendJavaDouble(dst, f), end
 	case sdk.CxString:
 		s, _ := sdk.CxStr(b[i:])
 		return append(dst, s...), end
@@ -422,7 +416,9 @@ func cxConvertDecimal(dst []byte, from, to *sdk.TypeDesc, b []byte, i, end int) 
 	return append(dst, sdk.CxNull)
 }
 
-// cxJSON: (base, ptr, len, typePtr, typeLen) -> str, see sdk.IntrCxJSON.
+// cxJSON: (base, ptr, len, typePtr, typeLen) -> str, see sdk.IntrCxJSON:
+// the value as Jackson writes ksqlDB's value (sdk.AppendComplexJSON), with
+// doubles as Double.toString.
 func cxJSON(_ context.Context, mod api.Module, stack []uint64) {
 	mem := guestMemory(mod)
 	base := api.DecodeU32(stack[0])
@@ -431,119 +427,20 @@ func cxJSON(_ context.Context, mod api.Module, stack []uint64) {
 	if err != nil {
 		panic(fmt.Errorf("%w: %s: type: %v", ErrProtocol, sdk.IntrCxJSON, err))
 	}
-	if !sdk.CxValid(d, v) || len(v) == 0 {
+	out, err := sdk.AppendComplexJSON(nil, d, v, appendJavaDouble)
+	if err != nil {
 		panic(fmt.Errorf("%w: %s: the value is not a valid %s", ErrProtocol, sdk.IntrCxJSON, d))
 	}
-	out, _ := cxJSONText(nil, d, v, 0)
 	stack[0] = heapWrite(mem, base, out)
 }
 
-// cxJSONText appends the element b[i:] (valid for d) as Jackson writes
-// ksqlDB's value: compact, STRUCT fields by name, BYTES as base64, DECIMAL
-// as plain digits, doubles as Double.toString (NaN and infinities quoted).
-func cxJSONText(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
-	end := sdk.CxSkip(b, i)
-	switch b[i] {
-	case sdk.CxNull:
-		return append(dst, "null"...), end
-	case sdk.CxDouble:
-		f, _ := sdk.CxFloat64(b[i:])
-		text, _ := cxText(nil, d, b, i)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return appendJSONQuoted(dst, text), end
-		}
-		return append(dst, text...), end
-	case sdk.CxString:
-		s, _ := sdk.CxStr(b[i:])
-		if d.Type == sdk.TypeBytes {
-			dst = append(dst, '"')
-			dst = base64.StdEncoding.AppendEncode(dst, s)
-			return append(dst, '"'), end
-		}
-		return appendJSONQuoted(dst, s), end
-	case sdk.CxArray, sdk.CxMap, sdk.CxStruct:
-	default:
-		return cxText(dst, d, b, i) // booleans, integers, DECIMALs
-	}
-	tag, n, j, _ := sdk.CxCount(b[i:])
-	j += i
-	switch tag {
-	case sdk.CxArray:
-		dst = append(dst, '[')
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst, j = cxJSONText(dst, d.Elem, b, j)
-		}
-		return append(dst, ']'), end
-	case sdk.CxMap:
-		dst = append(dst, '{')
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			var key []byte
-			key, j = cxText(nil, d.Key, b, j)
-			dst = appendJSONQuoted(dst, key)
-			dst = append(dst, ':')
-			dst, j = cxJSONText(dst, d.Elem, b, j)
-		}
-		return append(dst, '}'), end
-	}
-	dst = append(dst, '{')
-	for k := 0; k < n; k++ {
-		if k > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendJSONQuoted(dst, []byte(d.Fields[k].Name))
-		dst = append(dst, ':')
-		dst, j = cxJSONText(dst, d.Fields[k].Type, b, j)
-	}
-	return append(dst, '}'), end
-}
-
-// appendJSONQuoted appends s as a JSON string as Jackson escapes it:
-// quote, backslash and control characters (the common ones by letter, the
-// others as \u00XX); invalid UTF-8 becomes U+FFFD.
-func appendJSONQuoted(dst, s []byte) []byte {
-	const hex = "0123456789ABCDEF"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = utf8.AppendRune(dst, utf8.RuneError)
-			} else {
-				dst = append(dst, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\f':
-			dst = append(dst, '\\', 'f')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		default:
-			if c < 0x20 {
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			} else {
-				dst = append(dst, c)
-			}
-		}
-		i++
-	}
-	return append(dst, '"')
+// appendJavaDouble appends f as Java's Double.toString prints it.
+func appendJavaDouble(dst []byte, f float64) []byte {
+	var buf [32]byte // the longest is 24 bytes: -2.2250738585072014E-308
+	var w jtext.Sink
+	w.Reset(buf[:])
+	jtext.FormatDouble(&w, f)
+	return append(dst, w.Bytes()...)
 }
 
 // cxArrayFn: (base, fn, aPtr, aLen, bPtr, bLen) -> str, see

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"strconv"
+	"unsafe"
 
 	"github.com/wasmstream/wasmstream/sdk"
 )
@@ -15,7 +15,8 @@ import (
 // names match case-insensitively on read (an exact match first) and are
 // written as declared; a missing field is NULL; elements are coerced as
 // top-level columns are (numbers from numeric strings, anything into
-// STRING).
+// STRING). The writing is sdk.AppendComplexJSON, which TO_JSON_STRING
+// shares.
 
 // decodeComplexJSON appends the encoding of the validated JSON value raw, of
 // type d, to dst. It reports an error naming the path of a value it cannot
@@ -233,92 +234,12 @@ func eachMember(raw []byte, i int, f func(key []byte, vi int) error) error {
 	return nil
 }
 
-// appendComplexJSON appends the complex value enc of type d as JSON. It
-// returns an error when enc is not a valid encoding of d.
+// appendComplexJSON appends the complex value enc of type d as JSON, with
+// doubles as Java prints them. It returns an error when enc is not a valid
+// encoding of d.
 func appendComplexJSON(dst []byte, d *sdk.TypeDesc, enc string) ([]byte, error) {
-	b := []byte(enc)
-	if !sdk.CxValid(d, b) {
-		return nil, fmt.Errorf("invalid %s value", d)
-	}
-	dst, _ = cxToJSON(dst, d, b, 0)
-	return dst, nil
-}
-
-// cxToJSON appends the element at b[i:] (valid for d) and returns the
-// offset after it.
-func cxToJSON(dst []byte, d *sdk.TypeDesc, b []byte, i int) ([]byte, int) {
-	tag := b[i]
-	switch tag {
-	case sdk.CxNull:
-		return append(dst, "null"...), i + 1
-	case sdk.CxFalse:
-		return append(dst, "false"...), i + 1
-	case sdk.CxTrue:
-		return append(dst, "true"...), i + 1
-	case sdk.CxInt:
-		n := int64(binary.LittleEndian.Uint64(b[i+1:]))
-		if d.Type.IsDecimal() {
-			return sdk.AppendDecimal(dst, n, d.Type.Scale()), i + 9
-		}
-		return strconv.AppendInt(dst, n, 10), i + 9
-	case sdk.CxDouble:
-		f := math.Float64frombits(binary.LittleEndian.Uint64(b[i+1:]))
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			dst = append(dst, '"')
-			dst = appendJavaDouble(dst, f)
-			return append(dst, '"'), i + 9
-		}
-		return appendJavaDouble(dst, f), i + 9
-	case sdk.CxString:
-		n := int(binary.LittleEndian.Uint32(b[i+1:]))
-		if d.Type == sdk.TypeBytes {
-			return appendBase64JSON(dst, string(b[i+5:i+5+n])), i + 5 + n
-		}
-		return appendJSONString(dst, string(b[i+5:i+5+n])), i + 5 + n
-	}
-	n := int(binary.LittleEndian.Uint32(b[i+1:]))
-	j := i + 5
-	switch tag {
-	case sdk.CxArray:
-		dst = append(dst, '[')
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst, j = cxToJSON(dst, d.Elem, b, j)
-		}
-		return append(dst, ']'), j
-	case sdk.CxMap:
-		dst = append(dst, '{')
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			if kb, ok := sdk.CxStr(b[j:]); ok {
-				dst = appendJSONString(dst, string(kb))
-				j += 5 + len(kb)
-			} else {
-				// A non-STRING key (never decoded from JSON) as its text.
-				var kt []byte
-				kt, j = cxToJSON(nil, d.Key, b, j)
-				dst = appendJSONString(dst, string(kt))
-			}
-			dst = append(dst, ':')
-			dst, j = cxToJSON(dst, d.Elem, b, j)
-		}
-		return append(dst, '}'), j
-	default: // CxStruct
-		dst = append(dst, '{')
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, d.Fields[k].Name)
-			dst = append(dst, ':')
-			dst, j = cxToJSON(dst, d.Fields[k].Type, b, j)
-		}
-		return append(dst, '}'), j
-	}
+	// The encoding is only read: no copy of it.
+	return sdk.AppendComplexJSON(dst, d, unsafe.Slice(unsafe.StringData(enc), len(enc)), appendJavaDouble)
 }
 
 // unescaped returns the contents of a JSON string (without its quotes)
