@@ -90,6 +90,12 @@ type Config struct {
 	ModuleMemoryLimit uint64
 	// BatchDeadline is the longest one batch may run inside a module.
 	BatchDeadline time.Duration
+	// EmitFinalIdle, when positive, closes EMIT FINAL windows on a quiet
+	// input: once a stateful query has read nothing for this long, its
+	// stream time follows the wall clock (wasmstream.emit.final.idle.ms).
+	// Zero, the default, is ksqlDB's behaviour: stream time moves only
+	// with records.
+	EmitFinalIdle time.Duration
 
 	entries []Entry
 }
@@ -620,6 +626,9 @@ func (b *builder) build() *Config {
 	}
 	if v, _, ok := b.lookup("wasmstream.batch.deadline"); ok {
 		cfg.BatchDeadline = v.(time.Duration)
+	}
+	if v, _, ok := b.lookup("wasmstream.emit.final.idle.ms"); ok {
+		cfg.EmitFinalIdle = v.(time.Duration)
 	}
 
 	cfg.Security = b.buildSecurity()

@@ -205,6 +205,61 @@ func TestOwnKeys(t *testing.T) {
 	}
 }
 
+func TestEmitFinalIdleKey(t *testing.T) {
+	const key = "wasmstream.emit.final.idle.ms"
+	tests := []struct {
+		name    string
+		file    string // properties file content, if any
+		environ []string
+		flags   map[string]string
+		want    time.Duration
+		layer   Layer // the entry's source
+	}{
+		{name: "default: off, as ksqlDB", want: 0, layer: LayerDefault},
+		{name: "file", file: key + "=30000\n", want: 30 * time.Second, layer: LayerFile},
+		{name: "zero in the file", file: key + " = 0\n", want: 0, layer: LayerFile},
+		{name: "WASMSTREAM_ env without the repeated prefix", environ: []string{"WASMSTREAM_EMIT_FINAL_IDLE_MS=1500"},
+			want: 1500 * time.Millisecond, layer: LayerWasmstreamEnv},
+		{name: "flag over file", file: key + "=30000\n", flags: map[string]string{key: "250"}, want: 250 * time.Millisecond, layer: LayerFlag},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{Environ: append([]string{"HOME=/h"}, tt.environ...), Flags: tt.flags}
+			if tt.file != "" {
+				opts.File = writeFile(t, "ksql.properties", tt.file)
+			}
+			cfg, warns := load(t, opts)
+			if len(warns) != 0 {
+				t.Errorf("warnings: %v", warns)
+			}
+			if cfg.EmitFinalIdle != tt.want {
+				t.Errorf("EmitFinalIdle = %v, want %v", cfg.EmitFinalIdle, tt.want)
+			}
+			// SHOW PROPERTIES and `wasmstream config show` list it.
+			e := entry(t, cfg, key)
+			if e.Source.Layer != tt.layer {
+				t.Errorf("source %v, want layer %d", e.Source, tt.layer)
+			}
+			if !strings.Contains(cfg.Redacted(), key) {
+				t.Errorf("Show does not list %s:\n%s", key, cfg.Redacted())
+			}
+		})
+	}
+}
+
+func TestEmitFinalIdleKeyErrorNamesFile(t *testing.T) {
+	file := writeFile(t, "ksql.properties", "wasmstream.emit.final.idle.ms=ten seconds\n")
+	_, _, err := Load(Options{Environ: []string{}, File: file})
+	if err == nil {
+		t.Fatal("Load accepted wasmstream.emit.final.idle.ms=ten seconds")
+	}
+	for _, want := range []string{"wasmstream.emit.final.idle.ms", `"ten seconds"`, file, "integer number of milliseconds"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
 func TestStreamsStateDirFallback(t *testing.T) {
 	cfg, _ := load(t, Options{Flags: map[string]string{"ksql.streams.state.dir": "/ksql/state"}})
 	if cfg.StateDir != "/ksql/state" {
@@ -293,6 +348,9 @@ func TestInvalidValues(t *testing.T) {
 		{"wasmstream.module.memory.limit", "1KiB", "between 64KiB and 4GiB"},
 		{"wasmstream.module.memory.limit", "lots", "size"},
 		{"wasmstream.state.dir", " ", "file path"},
+		{"wasmstream.emit.final.idle.ms", "-1", "at least 0 milliseconds"},
+		{"wasmstream.emit.final.idle.ms", "30s", "integer number of milliseconds"},
+		{"wasmstream.emit.final.idle.ms", "soon", "integer number of milliseconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {

@@ -137,6 +137,7 @@ var keySpecs = []keySpec{
 	{name: "wasmstream.status.interval", scope: scopeOwn, kind: kDuration, min: 0, def: "10s", doc: "period of the one-line status per query; 0 turns it off"},
 	{name: "wasmstream.module.memory.limit", scope: scopeOwn, kind: kSize, min: 64 << 10, max: 4 << 30, def: "64MiB", doc: "most linear memory one query module may use"},
 	{name: "wasmstream.batch.deadline", scope: scopeOwn, kind: kDuration, min: 1, def: "5s", doc: "longest one batch may run inside a module before it is stopped"},
+	{name: "wasmstream.emit.final.idle.ms", scope: scopeOwn, kind: kMillis, min: 0, def: "0", doc: "once a stateful query's input has been quiet this long, its stream time follows the wall clock so that EMIT FINAL windows close; 0 waits for a later record, as ksqlDB does (wasmstream run --emit-final-idle overrides it)"},
 }
 
 // ignoredKeys are keys of ksqlDB server or Kafka client files that
