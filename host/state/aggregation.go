@@ -14,7 +14,8 @@ import (
 // Group is the state of one group (and window): its key, its accumulators
 // and what was emitted for it.
 type Group struct {
-	// Key holds the values of the GROUP BY columns.
+	// Key holds the values of the GROUP BY columns. The windows of a key
+	// share one Key: it must not be modified.
 	Key []sdk.Value `msgpack:"k"`
 	// Win is the group's window (zero for a non-windowed aggregation).
 	Win Window `msgpack:"w"`
@@ -31,8 +32,6 @@ type Group struct {
 	// Dead says the group was removed (a session merged into another);
 	// it is still valid for an Update that refers to it.
 	Dead bool `msgpack:"-"`
-
-	id string // map key: encoded key (and window)
 }
 
 // Update is one change an Aggregation emits: the group's new result, or a
@@ -48,6 +47,39 @@ type Update struct {
 	Tombstone bool
 }
 
+// keyGroup holds the groups of one GROUP BY key: the key once (its encoding
+// as the map key, its values shared by the groups' Key) and the key's
+// windows. A key has few live windows (retention over advance, or its
+// sessions), so a short slice searched from its newest end finds a window
+// faster than a map keyed by key and window, and without storing the key
+// per window.
+type keyGroup struct {
+	id  string      // AppendKey encoding: the Aggregation.keys map key
+	key []sdk.Value // shared by every group's Key
+	// wins are the key's groups by ascending window start (one, with the
+	// zero window, for a non-windowed aggregation). Each group is its own
+	// allocation, as the executor keeps &Group.Emitted until its batch is
+	// flushed: a group must not move.
+	wins []*Group
+}
+
+// find returns the index of w in kg.wins, or where to insert it.
+func (kg *keyGroup) find(w Window) (int, bool) {
+	// Records mostly fall into the newest window: search from the end.
+	i := len(kg.wins)
+	for i > 0 {
+		g := kg.wins[i-1]
+		if g.Win == w {
+			return i - 1, true
+		}
+		if g.Win.Start < w.Start || g.Win.Start == w.Start && g.Win.End < w.End {
+			break
+		}
+		i--
+	}
+	return i, false
+}
+
 // Aggregation is the state of one GROUP BY operator in a task: groups with
 // their accumulators, per window when the aggregation is windowed.
 //
@@ -60,13 +92,13 @@ type Aggregation struct {
 	funcs      []Func
 	win        *Windows
 	emitFinal  bool
-	groups     map[string]*Group   // non-windowed and time-windowed groups
-	sessions   map[string][]*Group // session windows, by encoded group key
+	keys       map[string]*keyGroup // by encoded key
 	streamTime int64
 	seq        int64
 	nextSweep  int64
 	buf        []byte
 	wins       []Window
+	accs       []Acc     // addSession's scratch
 	open       groupHeap // EMIT FINAL: groups not emitted yet, by window end
 }
 
@@ -79,8 +111,8 @@ func NewAggregation(funcs []Func, win *Windows, emitFinal bool) *Aggregation {
 }
 
 func (a *Aggregation) reset() {
-	a.groups = map[string]*Group{}
-	a.sessions = map[string][]*Group{}
+	a.keys = map[string]*keyGroup{}
+	clear(a.open)
 	a.open = a.open[:0]
 	a.streamTime, a.seq, a.nextSweep = math.MinInt64, 0, math.MinInt64
 }
@@ -91,9 +123,9 @@ func (a *Aggregation) StreamTime() int64 { return a.streamTime }
 
 // Len returns the number of groups (windows included) held.
 func (a *Aggregation) Len() int {
-	n := len(a.groups)
-	for _, s := range a.sessions {
-		n += len(s)
+	n := 0
+	for _, kg := range a.keys {
+		n += len(kg.wins)
 	}
 	return n
 }
@@ -111,7 +143,7 @@ func (a *Aggregation) Add(key, args []sdk.Value, ts int64, emit func(Update) err
 	a.streamTime = max(a.streamTime, ts)
 	switch {
 	case a.win == nil:
-		g := a.group(key, Window{}, true)
+		g := a.group(a.lookup(key, true), Window{})
 		a.add(g, args, ts)
 		err = a.changed(g, emit)
 	case a.win.Type == sdk.WindowSession:
@@ -119,12 +151,18 @@ func (a *Aggregation) Add(key, args []sdk.Value, ts int64, emit func(Update) err
 	default:
 		closeTime := a.closeTime()
 		a.wins = a.win.Assign(a.wins[:0], ts)
+		var kg *keyGroup // looked up once for all the record's windows
 		for _, w := range a.wins {
 			if w.End <= closeTime {
 				late++
 				continue
 			}
-			g := a.group(key, w, true)
+			if kg == nil {
+				// Created only for a window that takes the record, so that
+				// a key never stays without windows.
+				kg = a.lookup(key, true)
+			}
+			g := a.group(kg, w)
 			if g.Closed {
 				late++
 				continue
@@ -150,10 +188,11 @@ func (a *Aggregation) Remove(key, args []sdk.Value, ts int64, emit func(Update) 
 		return errors.New("a windowed aggregation cannot remove a record")
 	}
 	a.streamTime = max(a.streamTime, ts)
-	g := a.group(key, Window{}, false)
-	if g == nil {
+	kg := a.lookup(key, false)
+	if kg == nil {
 		return nil
 	}
+	g := kg.wins[0] // the only one: a non-windowed key's group
 	for i, f := range a.funcs {
 		if !f.Remove(&g.Accs[i], args[i]) {
 			return ErrCannotUndo
@@ -192,23 +231,61 @@ func (a *Aggregation) closeTime() int64 {
 	return a.streamTime - a.win.Grace
 }
 
-// group finds (or, when create is set, creates) the group of key in w.
-func (a *Aggregation) group(key []sdk.Value, w Window, create bool) *Group {
+// lookup finds (or, when create is set, creates) the keyGroup of key.
+func (a *Aggregation) lookup(key []sdk.Value, create bool) *keyGroup {
 	a.buf = AppendKey(a.buf[:0], key)
+	kg := a.keys[string(a.buf)] // does not allocate
+	if kg == nil && create {
+		kg = &keyGroup{id: string(a.buf), key: cloneRow(nil, key)}
+		a.keys[kg.id] = kg
+	}
+	return kg
+}
+
+// group finds or creates the group of kg's key in window w.
+func (a *Aggregation) group(kg *keyGroup, w Window) *Group {
+	i, ok := kg.find(w)
+	if ok {
+		return kg.wins[i]
+	}
+	g := a.newGroup(kg.key, w)
+	kg.wins = slices.Insert(kg.wins, i, g)
 	if a.win != nil {
-		a.buf = appendWindow(a.buf, w)
+		a.waitFinal(kg, g)
 	}
-	if g, ok := a.groups[string(a.buf)]; ok {
-		return g
+	return g
+}
+
+// groupAccs1 and groupAccs2 allocate a group together with its
+// accumulators, for the usual aggregations of one or two calls: one
+// allocation per window instead of two.
+type (
+	groupAccs1 struct {
+		g    Group
+		accs [1]Acc
 	}
-	if !create {
-		return nil
+	groupAccs2 struct {
+		g    Group
+		accs [2]Acc
 	}
-	g := &Group{Key: cloneRow(nil, key), Win: w, Accs: make([]Acc, len(a.funcs)), TS: math.MinInt64, id: string(a.buf)}
-	a.groups[g.id] = g
-	if a.win != nil {
-		a.waitFinal(g)
+)
+
+// newGroup returns a new group of key in window w, with zero accumulators.
+func (a *Aggregation) newGroup(key []sdk.Value, w Window) *Group {
+	var g *Group
+	switch len(a.funcs) {
+	case 1:
+		c := new(groupAccs1)
+		g = &c.g
+		g.Accs = c.accs[:]
+	case 2:
+		c := new(groupAccs2)
+		g = &c.g
+		g.Accs = c.accs[:]
+	default:
+		g = &Group{Accs: make([]Acc, len(a.funcs))}
 	}
+	g.Key, g.Win, g.TS = key, w, math.MinInt64
 	return g
 }
 
@@ -217,11 +294,14 @@ func (a *Aggregation) group(key []sdk.Value, w Window, create bool) *Group {
 // the merged sessions are removed (a tombstone each, with the old session's
 // end as timestamp) and the merged session is emitted.
 func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Update) error) (int, error) {
-	a.buf = AppendKey(a.buf[:0], key)
-	list := a.sessions[string(a.buf)]
+	kg := a.lookup(key, false)
+	var list []*Group
+	if kg != nil {
+		list = kg.wins
+	}
 	gap := a.win.Size
 	merged := Window{Start: ts, End: ts}
-	var acc []Acc
+	acc := a.accs[:0] // the merged sessions' accumulators
 	// Sessions beyond the retention are gone from Kafka Streams' session
 	// store even before they are swept.
 	horizon := a.streamTime - a.win.Retention
@@ -229,8 +309,8 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 		if s.Win.End < ts-gap || s.Win.Start > ts+gap || s.Win.End < horizon {
 			continue
 		}
-		if acc == nil {
-			acc = slices.Clone(s.Accs)
+		if len(acc) == 0 {
+			acc = append(acc, s.Accs...)
 		} else {
 			for j, f := range a.funcs {
 				f.Merge(&acc[j], &s.Accs[j])
@@ -238,13 +318,14 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 		}
 		merged.Start, merged.End = min(merged.Start, s.Win.Start), max(merged.End, s.Win.End)
 	}
+	defer func() { a.accs = acc[:0]; clear(acc) }() // keep no accumulator alive
 	if merged.End < a.closeTime() {
 		return 1, nil
 	}
-	g := &Group{Key: cloneRow(nil, key), Win: merged, Accs: acc, TS: math.MinInt64, id: string(appendWindow(a.buf, merged))}
-	if acc == nil {
-		g.Accs = make([]Acc, len(a.funcs))
+	if kg == nil {
+		kg = a.lookup(key, true)
 	}
+	var g *Group
 	keep := list[:0]
 	for _, s := range list {
 		if s.Win.End < ts-gap || s.Win.Start > ts+gap || s.Win.End < horizon {
@@ -255,9 +336,7 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 			// The record falls inside an existing session, which keeps
 			// its identity (Kafka Streams overwrites it in place).
 			g = s
-			for j := range acc {
-				g.Accs[j] = acc[j]
-			}
+			copy(g.Accs, acc)
 			keep = append(keep, s)
 			continue
 		}
@@ -268,16 +347,15 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 			return 0, err
 		}
 	}
-	if !slices.Contains(keep, g) {
-		a.waitFinal(g)
+	clear(list[len(keep):]) // let the merged sessions go
+	if g == nil {
+		g = a.newGroup(kg.key, merged)
+		copy(g.Accs, acc) // none when no session merged: zero accumulators
+		a.waitFinal(kg, g)
 		keep = append(keep, g)
 		slices.SortFunc(keep, func(x, y *Group) int { return cmp.Compare(x.Win.Start, y.Win.Start) })
 	}
-	if len(keep) == 0 {
-		delete(a.sessions, string(a.buf))
-	} else {
-		a.sessions[string(a.buf)] = keep
-	}
+	kg.wins = keep
 	a.add(g, args, ts)
 	g.TS = merged.End
 	return 0, a.changed(g, emit)
@@ -295,7 +373,7 @@ func (a *Aggregation) AdvanceTo(t int64, emit func(Update) error) error {
 		return nil
 	}
 	for a.emitFinal && len(a.open) > 0 {
-		next := a.open[0].Win.End + a.win.Grace // the stream time that closes it
+		next := a.open[0].g.Win.End + a.win.Grace // the stream time that closes it
 		if a.win.Type == sdk.WindowSession {
 			next += a.win.Size
 		}
@@ -335,8 +413,8 @@ func (a *Aggregation) advance(emit func(Update) error) error {
 func (a *Aggregation) emitClosed(emit func(Update) error) error {
 	closeTime := a.closeTime()
 	horizon := a.streamTime - a.win.Retention
-	for len(a.open) > 0 && a.open[0].Win.End <= closeTime {
-		g := heap.Pop(&a.open).(*Group)
+	for len(a.open) > 0 && a.open[0].g.Win.End <= closeTime {
+		g := heap.Pop(&a.open).(openGroup).g
 		if g.Closed || g.Dead {
 			continue
 		}
@@ -354,55 +432,80 @@ func (a *Aggregation) emitClosed(emit func(Update) error) error {
 	return nil
 }
 
+// openGroup is a group waiting for EMIT FINAL, with its encoded key.
+type openGroup struct {
+	g   *Group
+	key string
+}
+
 // groupHeap orders the groups waiting for EMIT FINAL by window end, then
-// key: the order Kafka Streams emits closed windows in.
-type groupHeap []*Group
+// key and window (the order of their encodings, key then window): the
+// order Kafka Streams emits closed windows in.
+type groupHeap []openGroup
 
 func (h groupHeap) Len() int { return len(h) }
 func (h groupHeap) Less(i, j int) bool {
-	if h[i].Win.End != h[j].Win.End {
-		return h[i].Win.End < h[j].Win.End
+	x, y := h[i].g.Win, h[j].g.Win
+	if x.End != y.End {
+		return x.End < y.End
 	}
-	return h[i].id < h[j].id
+	if h[i].key != h[j].key {
+		// Key encodings are prefix-free (the same columns, each
+		// self-delimiting), so comparing them, then the windows, orders
+		// as comparing whole encodings of key and window.
+		return h[i].key < h[j].key
+	}
+	return winLess(x, y)
 }
 func (h groupHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *groupHeap) Push(x any)   { *h = append(*h, x.(*Group)) }
+func (h *groupHeap) Push(x any)   { *h = append(*h, x.(openGroup)) }
 func (h *groupHeap) Pop() any {
 	old := *h
-	g := old[len(old)-1]
-	old[len(old)-1] = nil
+	e := old[len(old)-1]
+	old[len(old)-1] = openGroup{}
 	*h = old[:len(old)-1]
-	return g
+	return e
 }
 
-// waitFinal queues a new group for EMIT FINAL.
-func (a *Aggregation) waitFinal(g *Group) {
+// winLess orders windows as their encodings (appendWindow): start, then
+// end, as unsigned numbers.
+func winLess(x, y Window) bool {
+	if x.Start != y.Start {
+		return uint64(x.Start) < uint64(y.Start)
+	}
+	return uint64(x.End) < uint64(y.End)
+}
+
+// waitFinal queues a new group of kg for EMIT FINAL.
+func (a *Aggregation) waitFinal(kg *keyGroup, g *Group) {
 	if a.emitFinal {
-		heap.Push(&a.open, g)
+		heap.Push(&a.open, openGroup{g, kg.id})
 	}
 }
 
-// expire drops the windows that closed and are older than the retention.
+// expire drops the windows that closed and are older than the retention,
+// and the keys left without windows.
 func (a *Aggregation) expire() {
 	closeTime := a.closeTime()
 	horizon := a.streamTime - a.win.Retention
-	for id, g := range a.groups {
-		if g.Win.End <= closeTime && g.Win.Start < horizon && (g.Closed || !a.emitFinal) {
-			delete(a.groups, id)
-		}
-	}
-	for id, list := range a.sessions {
-		keep := list[:0]
-		for _, g := range list {
-			if g.Win.End < closeTime && g.Win.End < horizon && (g.Closed || !a.emitFinal) {
+	session := a.win.Type == sdk.WindowSession
+	for id, kg := range a.keys {
+		keep := kg.wins[:0]
+		for _, g := range kg.wins {
+			old := g.Win.End <= closeTime && g.Win.Start < horizon
+			if session {
+				old = g.Win.End < closeTime && g.Win.End < horizon
+			}
+			if old && (g.Closed || !a.emitFinal) {
 				continue
 			}
 			keep = append(keep, g)
 		}
+		clear(kg.wins[len(keep):]) // let the dropped groups go
 		if len(keep) == 0 {
-			delete(a.sessions, id)
+			delete(a.keys, id)
 		} else {
-			a.sessions[id] = keep
+			kg.wins = keep
 		}
 	}
 }
@@ -417,20 +520,22 @@ type aggSnapshot struct {
 }
 
 // Snapshot encodes the aggregation's state (msgpack), deterministically:
-// the same state gives the same bytes.
+// the same state gives the same bytes. Groups come in the order of their
+// encoded key and window (a key's time windows are held by start, and
+// never start before 0), sessions by key, then as the key holds them.
 func (a *Aggregation) Snapshot() ([]byte, error) {
 	s := aggSnapshot{Version: 1, StreamTime: a.streamTime, Seq: a.seq}
-	for _, g := range a.groups {
-		s.Groups = append(s.Groups, g)
-	}
-	slices.SortFunc(s.Groups, func(x, y *Group) int { return cmp.Compare(x.id, y.id) })
-	ids := make([]string, 0, len(a.sessions))
-	for id := range a.sessions {
+	ids := make([]string, 0, len(a.keys))
+	for id := range a.keys {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		s.Sessions = append(s.Sessions, a.sessions[id]...)
+		if a.win != nil && a.win.Type == sdk.WindowSession {
+			s.Sessions = append(s.Sessions, a.keys[id].wins...)
+		} else {
+			s.Groups = append(s.Groups, a.keys[id].wins...)
+		}
 	}
 	return marshal(&s)
 }
@@ -444,29 +549,34 @@ func (a *Aggregation) Restore(b []byte) error {
 	if s.Version != 1 {
 		return fmt.Errorf("restore aggregation: snapshot version %d, want 1", s.Version)
 	}
-	a.reset()
-	a.streamTime, a.seq = s.StreamTime, s.Seq
-	for _, g := range append(s.Groups, s.Sessions...) {
+	all := append(s.Groups, s.Sessions...)
+	for _, g := range all {
+		if g == nil {
+			return errors.New("restore aggregation: the snapshot holds an empty group")
+		}
 		if len(g.Accs) != len(a.funcs) {
 			return fmt.Errorf("restore aggregation: a group has %d accumulators, the query %d", len(g.Accs), len(a.funcs))
 		}
 	}
-	for _, g := range s.Groups {
-		a.buf = AppendKey(a.buf[:0], g.Key)
-		if a.win != nil {
-			a.buf = appendWindow(a.buf, g.Win)
+	a.reset()
+	a.streamTime, a.seq = s.StreamTime, s.Seq
+	kgs := make([]*keyGroup, len(all))
+	for i, g := range all {
+		kg := a.lookup(g.Key, true)
+		g.Key, kgs[i] = kg.key, kg
+		if i >= len(s.Groups) {
+			kg.wins = append(kg.wins, g) // a key's sessions, in their order
+			continue
 		}
-		g.id = string(a.buf)
-		a.groups[g.id] = g
+		j, found := kg.find(g.Win)
+		if found {
+			return fmt.Errorf("restore aggregation: the snapshot holds the group of window [%d,%d] twice", g.Win.Start, g.Win.End)
+		}
+		kg.wins = slices.Insert(kg.wins, j, g)
 	}
-	for _, g := range s.Sessions {
-		id := string(AppendKey(nil, g.Key))
-		g.id = id + string(appendWindow(nil, g.Win))
-		a.sessions[id] = append(a.sessions[id], g)
-	}
-	for _, g := range append(s.Groups, s.Sessions...) {
+	for i, g := range all {
 		if !g.Closed && a.win != nil {
-			a.waitFinal(g)
+			a.waitFinal(kgs[i], g)
 		}
 	}
 	return nil
