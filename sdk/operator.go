@@ -47,6 +47,10 @@ const (
 	// (NULL included once) in order of first arrival; Params[0] is the most
 	// it keeps.
 	AggCollectSet = "COLLECT_SET"
+	// AggSumList is SUM_LIST(a): the sum of the non-NULL elements of every
+	// ARRAY<INT>, ARRAY<BIGINT> or ARRAY<DOUBLE> value, in the element
+	// type (Result's type), 0 before any.
+	AggSumList = "SUM_LIST"
 )
 
 // Aggregate is GROUP BY with aggregate functions, optionally windowed.

@@ -74,6 +74,12 @@ func NewCall(c sdk.AggregateCall, arg sdk.Type) (Func, error) {
 	switch c.Func {
 	case sdk.AggTopK, sdk.AggTopKDistinct, sdk.AggCollectList, sdk.AggCollectSet:
 		return newArrayFunc(c.Func, c.Params, arg)
+	case sdk.AggSumList:
+		// The argument is an ARRAY; the result has its element type.
+		if arg != sdk.TypeArray || !c.Result.Type.IsNumeric() || len(c.Params) > 0 {
+			return nil, fmt.Errorf("aggregate function %s does not accept an argument of type %s giving %s", c.Func, arg, c.Result.Type)
+		}
+		return sumList{typ: c.Result.Type}, nil
 	}
 	if len(c.Params) > 0 {
 		return nil, fmt.Errorf("aggregate function %s takes no parameters, got %d", c.Func, len(c.Params))
@@ -249,6 +255,70 @@ func (s sumDecimal) Failed(a *Acc) error {
 	p, sc := s.typ.Precision(), s.typ.Scale()
 	return fmt.Errorf("Numeric field overflow: A field with precision %d and scale %d must round to an absolute value less than 10^%d (SUM of %s)",
 		p, sc, p-sc, s.typ)
+}
+
+// sumList is SUM_LIST of ARRAY<INT>, ARRAY<BIGINT> or ARRAY<DOUBLE>, as
+// ksqlDB's ListSumUdaf: each array's non-NULL elements are summed, then
+// the array's sum is added (INT wraps as Java's int does); NULL arrays are
+// ignored.
+type sumList struct{ typ sdk.Type }
+
+func (s sumList) Add(a *Acc, v sdk.Value, _ int64) {
+	if !v.Null {
+		i, f := s.sum(v.S)
+		a.I, a.F = s.wrap(a.I+i), a.F+f
+	}
+}
+
+func (s sumList) Remove(a *Acc, v sdk.Value) bool {
+	if !v.Null {
+		i, f := s.sum(v.S)
+		a.I, a.F = s.wrap(a.I-i), a.F-f
+	}
+	return true
+}
+
+func (s sumList) Merge(a, b *Acc) { a.I, a.F = s.wrap(a.I+b.I), a.F+b.F }
+
+func (s sumList) Result(a *Acc) sdk.Value {
+	if s.typ == sdk.TypeDouble {
+		return sdk.Double(a.F)
+	}
+	return sdk.Value{Type: s.typ, I: a.I}
+}
+
+// sum adds up the elements of an encoded array.
+func (s sumList) sum(enc string) (int64, float64) {
+	b := []byte(enc) // a copy when longer than 32 bytes: SUM_LIST is rare
+	var i int64
+	var f float64
+	_, n, at, ok := sdk.CxCount(b)
+	if !ok {
+		return 0, 0
+	}
+	for ; n > 0; n-- {
+		end := sdk.CxSkip(b, at)
+		if end < 0 {
+			break
+		}
+		switch b[at] {
+		case sdk.CxInt:
+			x, _ := sdk.CxInt64(b[at:end])
+			i = s.wrap(i + x)
+		case sdk.CxDouble:
+			x, _ := sdk.CxFloat64(b[at:end])
+			f += x
+		}
+		at = end
+	}
+	return i, f
+}
+
+func (s sumList) wrap(i int64) int64 {
+	if s.typ == sdk.TypeInt {
+		return int64(int32(i))
+	}
+	return i
 }
 
 // avg is AVG: the sum (as DOUBLE) and count of the non-NULL values; 0.0

@@ -340,6 +340,49 @@ func TestDecimalAggregates(t *testing.T) {
 	}
 }
 
+func TestSumList(t *testing.T) {
+	arr := func(elems ...sdk.Value) sdk.Value {
+		b := sdk.CxAppendHeader(nil, sdk.CxArray, len(elems))
+		for _, e := range elems {
+			b = appendElem(b, e)
+		}
+		return sdk.Value{Type: sdk.TypeArray, S: string(b)}
+	}
+	tests := []struct {
+		typ  sdk.Type
+		add  []sdk.Value
+		rem  []sdk.Value
+		want sdk.Value
+	}{
+		// sum.json "sum list of ints into a single int".
+		{sdk.TypeInt, []sdk.Value{arr(sdk.Int(1), sdk.Int(1)), arr(sdk.Int(2), sdk.Int(2)), arr(sdk.Int(100), sdk.Int(100)),
+			arr(sdk.Int(100), sdk.Int(100), sdk.Null(sdk.TypeInt)), sdk.Null(sdk.TypeArray)}, nil, sdk.Int(406)},
+		{sdk.TypeInt, []sdk.Value{arr(sdk.Int(math.MaxInt32), sdk.Int(1))}, nil, sdk.Int(math.MinInt32)},
+		{sdk.TypeBigInt, []sdk.Value{arr(sdk.BigInt(1<<40), sdk.BigInt(5)), arr()}, []sdk.Value{arr(sdk.BigInt(5))}, sdk.BigInt(1 << 40)},
+		{sdk.TypeDouble, []sdk.Value{arr(sdk.Double(1.5), sdk.Double(2))}, nil, sdk.Double(3.5)},
+		{sdk.TypeDouble, nil, nil, sdk.Double(0)},
+	}
+	for _, tt := range tests {
+		f, err := NewCall(sdk.AggregateCall{Func: sdk.AggSumList, Result: sdk.Column{Type: tt.typ}}, sdk.TypeArray)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a Acc
+		for _, v := range tt.add {
+			f.Add(&a, v, 0)
+		}
+		for _, v := range tt.rem {
+			f.Remove(&a, v)
+		}
+		if got := f.Result(&a); !got.Equal(tt.want) {
+			t.Errorf("SUM_LIST %s of %d arrays = %#v, want %#v", tt.typ, len(tt.add), got, tt.want)
+		}
+	}
+	if _, err := NewCall(sdk.AggregateCall{Func: sdk.AggSumList, Result: sdk.Column{Type: sdk.TypeString}}, sdk.TypeArray); err == nil {
+		t.Error("SUM_LIST giving STRING accepted")
+	}
+}
+
 // TestArraySnapshotRestore is TestSnapshotRestore for the ARRAY
 // functions: a restored aggregation goes on exactly as an uninterrupted
 // one, sessions merging included.

@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -45,6 +47,9 @@ type aggCall struct {
 	name   string // the function's SQL name, upper-case
 	fn     string // sdk.Agg*
 	args   []string
+	params []int64 // sdk.AggregateCall.Params
+	// elem is the full type of an ARRAY result (TOPK, COLLECT_LIST ...).
+	elem   *sdk.TypeDesc
 	result sdk.Column
 }
 
@@ -304,8 +309,9 @@ func (q *queryAnalysis) aggregate() *Error {
 		return err
 	}
 	for _, c := range ag.calls {
-		if c.fn == sdk.AggAvg && q.src.ValueFormat == sdk.FormatDelimited {
-			// ksqlDB keeps AVG's running sum and count as a STRUCT in the
+		if (c.fn == sdk.AggAvg || c.elem != nil) && q.src.ValueFormat == sdk.FormatDelimited {
+			// ksqlDB keeps AVG's running sum and count as a STRUCT, and
+			// TOPK's or COLLECT_LIST's elements as an ARRAY, in the
 			// source's value format.
 			return errorf(c.call.Pos(), "One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.")
 		}
@@ -554,17 +560,24 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 	}
 	for i, a := range args {
 		// The host keeps a complex value as it keeps a STRING: only the
-		// functions that just keep a value take one.
-		byOffset := name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET"
-		if t := a.Type(); t.IsComplex() && !(byOffset && i == 0) {
+		// functions that just keep or collect a value take one.
+		keeps := name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET" || name == "COLLECT_LIST" || name == "COLLECT_SET" || name == "SUM_LIST"
+		if t := a.Type(); t.IsComplex() && !(keeps && i == 0) {
 			return notSupported(x.Args[i].Pos(), name+" of a "+t.String()+" value")
 		}
 	}
 	call := &aggCall{call: x, name: name}
+	// argText names what an argument computes, so that arguments alike
+	// share one input stage output; it is the argument's text unless the
+	// call builds its argument (TOPK's STRUCT).
+	argText := func(i int) string { return q.canonical(x.Args[i]) }
 	bad := func(sigs string) *Error {
 		types := make([]string, len(args))
 		for i, a := range args {
 			types[i] = typeName(a.Type())
+			if a.Type().IsComplex() {
+				types[i] = plan.DescOf(a).String()
+			}
 		}
 		return errorf(x.Pos(), "Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s",
 			name, strings.Join(types, ", "), sigs)
@@ -588,23 +601,37 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 			}
 		}
 		t = sdk.TypeBigInt
-	case "SUM", "AVG":
+	case "SUM":
 		if len(args) != 1 || !isNumeric(args[0].Type()) {
-			return bad(name + "(INT)\n" + name + "(BIGINT)\n" + name + "(DOUBLE)")
+			return bad("SUM(INT)\nSUM(BIGINT)\nSUM(DOUBLE)\nSUM(DECIMAL)")
 		}
-		if args[0].Type().IsDecimal() {
-			return notSupported(x.Pos(), name+" of a DECIMAL")
+		if err := narrowDecimal(x, name, args[0].Type()); err != nil {
+			return err
 		}
+		// ksqlDB's DecimalSumKudaf sums a DECIMAL in its own type.
 		call.fn, t = sdk.AggSum, args[0].Type()
-		if name == "AVG" {
-			call.fn, t = sdk.AggAvg, sdk.TypeDouble
+	case "SUM_LIST":
+		// ksqlDB's ListSumUdaf: the elements' sum, in their type.
+		var elem *sdk.TypeDesc
+		if len(args) == 1 && args[0].Type() == sdk.TypeArray {
+			elem = plan.DescOf(args[0]).Elem
 		}
+		if elem == nil || !elem.Type.IsNumeric() {
+			return bad("SUM_LIST(ARRAY<INT>)\nSUM_LIST(ARRAY<BIGINT>)\nSUM_LIST(ARRAY<DOUBLE>)")
+		}
+		call.fn, t = sdk.AggSumList, elem.Type
+	case "AVG":
+		// ksqlDB's AverageUdaf has no DECIMAL variant.
+		if len(args) != 1 || !args[0].Type().IsNumeric() {
+			return bad("AVG(INT)\nAVG(BIGINT)\nAVG(DOUBLE)")
+		}
+		call.fn, t = sdk.AggAvg, sdk.TypeDouble
 	case "MIN", "MAX":
 		if len(args) != 1 || !(isNumeric(args[0].Type()) || args[0].Type() == sdk.TypeString) {
-			return bad(name + "(INT)\n" + name + "(BIGINT)\n" + name + "(DOUBLE)\n" + name + "(STRING)")
+			return bad(name + "(INT)\n" + name + "(BIGINT)\n" + name + "(DOUBLE)\n" + name + "(DECIMAL)\n" + name + "(STRING)")
 		}
-		if args[0].Type().IsDecimal() {
-			return notSupported(x.Pos(), name+" of a DECIMAL")
+		if err := narrowDecimal(x, name, args[0].Type()); err != nil {
+			return err
 		}
 		call.fn, t = sdk.AggMin, args[0].Type()
 		if name == "MAX" {
@@ -645,15 +672,64 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		default:
 			call.fn = sdk.AggEarliestByOffset
 		}
+	case "TOPK", "TOPKDISTINCT":
+		k, err := topKParam(x, name, args, bad)
+		if err != nil {
+			return err
+		}
+		call.params = []int64{k}
+		call.fn = sdk.AggTopK
+		if name == "TOPKDISTINCT" {
+			call.fn = sdk.AggTopKDistinct
+		}
+		elem := plan.DescOf(args[0])
+		if len(args) > 2 {
+			// TOPK(x, y, ..., k): ARRAY<STRUCT<sort_col x, col0 y, ...>>,
+			// ordered by x. The input stage builds the STRUCT.
+			fields := []sdk.Field{{Name: "sort_col", Type: elem}}
+			texts := []string{q.canonical(x.Args[0])}
+			for i, a := range args[1 : len(args)-1] {
+				if isNull(a) {
+					return errorf(x.Args[i+1].Pos(), "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+				}
+				fields = append(fields, sdk.Field{Name: fmt.Sprintf("col%d", i), Type: plan.DescOf(a)})
+				texts = append(texts, q.canonical(x.Args[i+1]))
+			}
+			elem = sdk.StructOf(fields...)
+			args = []plan.Expr{&plan.Construct{At: x.Pos(), Args: args[:len(args)-1], D: elem}}
+			argText = func(int) string { return "TOPK STRUCT(" + strings.Join(texts, ", ") + ")" }
+		} else {
+			args = args[:1]
+		}
+		t, call.elem = sdk.TypeArray, sdk.ArrayOf(elem)
+	case "COLLECT_LIST", "COLLECT_SET":
+		if len(args) != 1 || isNull(args[0]) {
+			return bad(name + "(T)")
+		}
+		if isDecimalish(args[0].Type()) {
+			if err := narrowDecimal(x, name, args[0].Type()); err != nil {
+				return err
+			}
+		}
+		limit, err := q.collectLimit(x, name)
+		if err != nil {
+			return err
+		}
+		call.params = []int64{limit}
+		call.fn = sdk.AggCollectList
+		if name == "COLLECT_SET" {
+			call.fn = sdk.AggCollectSet
+		}
+		t, call.elem = sdk.TypeArray, sdk.ArrayOf(plan.DescOf(args[0]))
 	default:
 		return notSupported(x.Pos(), "aggregate function "+name)
 	}
 	for i, a := range args {
 		// Arguments that print alike read one input column: SUM(x) and
 		// MAX(x) share x.
-		text := q.canonical(x.Args[i])
+		text := argText(i)
 		out, ok := ag.argByText[text]
-		if g := q.groupIndex(x.Args[i]); !ok && g >= 0 && ag.groupBy[g].expr.Type() == a.Type() {
+		if g := q.groupIndex(x.Args[i]); !ok && g >= 0 && text == q.canonical(x.Args[i]) && ag.groupBy[g].expr.Type() == a.Type() {
 			// An argument that is a GROUP BY expression reads its column.
 			out, ok = ag.groupBy[g].name, true
 		}
@@ -665,11 +741,88 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		call.args = append(call.args, out)
 	}
 	call.result = sdk.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", len(ag.calls)), Type: t}
-	if t.IsComplex() && len(args) > 0 {
+	switch {
+	case call.elem != nil:
+		call.result.Desc = call.elem
+	case t.IsComplex() && len(args) > 0:
 		call.result.Desc = plan.DescOf(args[0])
 	}
 	ag.byCanon[canon] = call
 	ag.calls = append(ag.calls, call)
+	return nil
+}
+
+// Session properties of the aggregate functions.
+const (
+	// PropCollectListLimit and PropCollectSetLimit bound the arrays
+	// COLLECT_LIST and COLLECT_SET build; further values are ignored.
+	PropCollectListLimit = "ksql.functions.collect_list.limit"
+	PropCollectSetLimit  = "ksql.functions.collect_set.limit"
+)
+
+// collectLimit returns the element limit of COLLECT_LIST or COLLECT_SET:
+// the session property, or ksqlDB's default, no limit (Integer.MAX_VALUE;
+// a negative setting means the same, as in ksqlDB's Collect.configure).
+func (q *queryAnalysis) collectLimit(x *ast.Call, name string) (int64, *Error) {
+	prop := PropCollectListLimit
+	if name == "COLLECT_SET" {
+		prop = PropCollectSetLimit
+	}
+	v, ok := q.a.props[prop]
+	if !ok {
+		return math.MaxInt32, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+	if err != nil {
+		return 0, errorf(x.Pos(), "Invalid value for %s: '%s' is not an INT.", prop, v)
+	}
+	if n < 0 {
+		n = math.MaxInt32
+	}
+	return n, nil
+}
+
+// topKParam checks TOPK(x, [y, ...,] k) and TOPKDISTINCT(x, k) and returns
+// k, which must be a positive INT literal; x must be ordered (INT, BIGINT,
+// DOUBLE, DECIMAL, STRING).
+func topKParam(x *ast.Call, name string, args []plan.Expr, bad func(string) *Error) (int64, *Error) {
+	sigs := name + "(INT, INT)\n" + name + "(BIGINT, INT)\n" + name + "(DOUBLE, INT)\n" + name + "(DECIMAL, INT)\n" + name + "(STRING, INT)"
+	if name == "TOPK" {
+		sigs += "\nTOPK(T, ..., INT)"
+	}
+	if len(args) < 2 || (name == "TOPKDISTINCT" && len(args) != 2) {
+		return 0, bad(sigs)
+	}
+	last := len(args) - 1
+	if t := args[0].Type(); !(t == sdk.TypeInt || t == sdk.TypeBigInt || t == sdk.TypeDouble || t == sdk.TypeString || isDecimalish(t)) ||
+		args[last].Type() != sdk.TypeInt {
+		return 0, bad(sigs)
+	}
+	if err := narrowDecimal(x, name, args[0].Type()); err != nil {
+		return 0, err
+	}
+	kArg := x.Args[last]
+	k, ok := args[last].(*plan.Const)
+	lit := unparen(kArg)
+	if u, neg := lit.(*ast.Unary); neg {
+		lit = unparen(u.X) // -3 is a literal to ksqlDB's grammar
+	}
+	if _, isLit := lit.(*ast.Literal); !isLit || !ok || k.V.Null {
+		return 0, errorf(kArg.Pos(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'",
+			last+1, name, formatExpr(kArg, nil))
+	}
+	if k.V.I <= 0 {
+		return 0, errorf(kArg.Pos(), "The k of %s must be a positive INT, but was %d.", name, k.V.I)
+	}
+	return k.V.I, nil
+}
+
+// narrowDecimal refuses a DECIMAL wider than the host's 18 digits as an
+// aggregate's argument.
+func narrowDecimal(x *ast.Call, name string, t sdk.Type) *Error {
+	if isDecimalish(t) && !t.IsDecimal() {
+		return notSupported(x.Pos(), name+" of a DECIMAL wider than 18 digits")
+	}
 	return nil
 }
 
@@ -683,7 +836,8 @@ func (q *queryAnalysis) tableAggregates() *Error {
 	seen := map[string]bool{}
 	for _, c := range q.agg.calls {
 		switch c.fn {
-		case sdk.AggCount, sdk.AggCountStar, sdk.AggSum, sdk.AggAvg:
+		case sdk.AggCount, sdk.AggCountStar, sdk.AggSum, sdk.AggAvg, sdk.AggCollectList, sdk.AggSumList:
+			// ksqlDB's TableUdafs: they can undo a row.
 			continue
 		}
 		if !seen[c.name] {
@@ -871,7 +1025,7 @@ func (q *queryAnalysis) buildAggregateInput() {
 	outs = append(outs, ag.args...)
 	op := &sdk.Aggregate{GroupBy: groupBy, Window: ag.window, EmitFinal: q.sel.Emit == ast.EmitFinal}
 	for _, c := range ag.calls {
-		op.Calls = append(op.Calls, sdk.AggregateCall{Func: c.fn, Args: c.args, Result: c.result})
+		op.Calls = append(op.Calls, sdk.AggregateCall{Func: c.fn, Args: c.args, Result: c.result, Params: c.params})
 	}
 	q.inputStages = []*plan.Stage{{Inputs: q.scope.finish(), Filter: q.filter, Outputs: outs}}
 	q.operator = &sdk.Operator{Aggregate: op}

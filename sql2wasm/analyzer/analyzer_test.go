@@ -481,7 +481,7 @@ func TestErrors(t *testing.T) {
 
 		// Not supported yet.
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, COS(ID) AS E FROM INPUT;", "2:36", "not supported yet: function COS"},
-		{inputIDName + "CREATE TABLE OUTPUT AS SELECT ID, COLLECT_LIST(NAME) AS C FROM INPUT GROUP BY ID;", "2:35", "not supported yet: aggregate function COLLECT_LIST"},
+		{inputIDName + "CREATE TABLE OUTPUT AS SELECT ID, HISTOGRAM(NAME) AS C FROM INPUT GROUP BY ID;", "2:35", "not supported yet: aggregate function HISTOGRAM"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT ID, COUNT(*) AS C FROM INPUT;", "2:25", "Non-aggregate SELECT expression(s) not part of GROUP BY: ID"},
 		{inputIDName + "CREATE STREAM OUTPUT AS SELECT * FROM INPUT A JOIN INPUT B WITHIN 1 SECOND ON A.ID = B.ID;", "2:52", "Can not join 'INPUT' to 'INPUT': self joins are not yet supported."},
 		{"CREATE STREAM S (K STRING KEY, D DECIMAL(20, 2)) WITH (kafka_topic='s', value_format='JSON');", "1:34", "not supported yet: DECIMAL precision above 18"},
