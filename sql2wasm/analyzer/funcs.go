@@ -127,6 +127,41 @@ var knownScalars = setOf(
 	"URL_EXTRACT_QUERY",
 )
 
+// knownFunction reports whether name (upper-cased unless quoted) is a
+// function ksqlDB has, built here or not.
+func knownFunction(name string) bool {
+	_, built := builtins[name]
+	return built || aggregates[name] || tableFunctions[name] || knownScalars[name] || name == "AS_VALUE"
+}
+
+// funcName is the name of the function x calls, upper-cased unless quoted.
+func funcName(x *ast.Call) string {
+	if x.Name.Quoted {
+		return x.Name.Name
+	}
+	return strings.ToUpper(x.Name.Name)
+}
+
+// unknownFunction returns the first call in e of a function that does not
+// exist, or nil. An aggregation checks its clauses with it before its
+// GROUP BY rules: they tell aggregate calls from other expressions by
+// name, so a misspelt aggregate (FOO(x)) would otherwise be reported as a
+// missing aggregate or a column not in GROUP BY.
+func unknownFunction(e ast.Expr) *ast.Call {
+	if e == nil {
+		return nil
+	}
+	if x, ok := e.(*ast.Call); ok && !knownFunction(funcName(x)) {
+		return x
+	}
+	for _, c := range children(e) {
+		if bad := unknownFunction(c); bad != nil {
+			return bad
+		}
+	}
+	return nil
+}
+
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
 	for _, n := range names {

@@ -71,6 +71,9 @@ func (a *Analyzer) analyzeSelect(sel *ast.Select, sinkName string) (*queryAnalys
 	q := &queryAnalysis{a: a, sel: sel, src: src, scope: newScope(src, alias), sinkName: sinkName, resultKind: src.Kind}
 	q.sources = []*sdk.Source{src}
 	if isAggregation(sel) {
+		if err := unknownAggregationFunction(sel); err != nil {
+			return nil, err
+		}
 		if err := q.aggregate(); err != nil {
 			return nil, err
 		}
@@ -88,7 +91,33 @@ func (a *Analyzer) analyzeSelect(sel *ast.Select, sinkName string) (*queryAnalys
 	if err := q.projection(); err != nil {
 		return nil, err
 	}
+	if sel.Emit == ast.EmitFinal {
+		// ksqlDB's logical planner checks this once the query is
+		// analyzed; without it the query would run as EMIT CHANGES.
+		return nil, errorf(sel.EmitPos, "EMIT FINAL is only supported for windowed aggregations.")
+	}
 	return q, nil
+}
+
+// unknownAggregationFunction reports the first call of a function that
+// does not exist in the SELECT list, GROUP BY or HAVING of an
+// aggregation. ksqlDB reports `SELECT k, FOO(x) FROM s GROUP BY k` as
+// "GROUP BY requires aggregate functions ..." because FOO is not an
+// aggregate it knows; naming the unknown function is the error a user can
+// act on.
+func unknownAggregationFunction(sel *ast.Select) *Error {
+	exprs := make([]ast.Expr, 0, len(sel.Items)+len(sel.GroupBy)+1)
+	for _, it := range sel.Items {
+		exprs = append(exprs, it.Expr)
+	}
+	exprs = append(exprs, sel.GroupBy...)
+	exprs = append(exprs, sel.Having)
+	for _, e := range exprs {
+		if bad := unknownFunction(e); bad != nil {
+			return errorf(bad.Pos(), "Can't find any functions with the name '%s'", funcName(bad))
+		}
+	}
+	return nil
 }
 
 // unsupportedClauses rejects what wasmstream does not do yet.
