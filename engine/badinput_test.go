@@ -65,6 +65,9 @@ func renderKey(k []byte) string {
 func TestBadInputRecords(t *testing.T) {
 	const stream = "CREATE STREAM S (ID BIGINT KEY, V BIGINT) WITH (kafka_topic='s', value_format='JSON');\n"
 	const table = "CREATE TABLE T (ID BIGINT PRIMARY KEY, NAME STRING) WITH (kafka_topic='t', value_format='JSON');\n"
+	const ssJoin = "CREATE STREAM A (ID BIGINT KEY, V BIGINT) WITH (kafka_topic='a', value_format='JSON');\n" +
+		"CREATE STREAM B (ID BIGINT KEY, W BIGINT) WITH (kafka_topic='b', value_format='JSON');\n" +
+		"CREATE STREAM J AS SELECT A.ID, V, W FROM A JOIN B WITHIN 10 SECONDS ON A.ID = B.ID;"
 	const tsStream = "CREATE STREAM S (ID BIGINT KEY, TS BIGINT, V BIGINT) WITH (kafka_topic='s', value_format='JSON', timestamp='TS');\n"
 	tests := []struct {
 		name string
@@ -110,6 +113,15 @@ func TestBadInputRecords(t *testing.T) {
 			want: []string{`1 {"V":1} @1000`, `1 {"V":3} @1500`},
 			logs: []badLog{{executor.LogEvaluation, "s", 1, `invalid .*timestamp.*-1\b.*`}},
 			bug:  "a record with a negative timestamp is written with timestamp -1",
+		},
+		{
+			name: "negative record timestamp into a stream-stream join",
+			sql:  ssJoin,
+			recs: []badRecord{{"a", bigKey(1), `{"V":2}`, -1}, {"a", bigKey(1), `{"V":3}`, 5}, {"b", bigKey(1), `{"W":4}`, 6}},
+			sink: "J",
+			want: []string{`1 {"V":3,"W":4} @6`},
+			logs: []badLog{{executor.LogEvaluation, "a", 0, `invalid .*timestamp.*-1\b.*`}},
+			bug:  "a record with a negative timestamp is dropped by the join without a processing-log entry",
 		},
 		{
 			name: "TIMESTAMP column missing, NULL or negative in a windowed aggregation",
@@ -162,6 +174,27 @@ func TestBadInputRecords(t *testing.T) {
 			want: []string{`1 {"V":1,"NAME":"one"} @10`, `3 {"V":3,"NAME":null} @12`},
 			logs: []badLog{{executor.LogDeserialization, "t", 0, `a table record without a key is ignored`},
 				{executor.LogEvaluation, "s", 1, `the join key is NULL; the record does not join`}},
+		},
+		{
+			name: "null keys and a malformed record in a stream-stream join",
+			sql:  ssJoin,
+			recs: []badRecord{{"a", nil, `{"V":1}`, 1}, {"b", nil, `{"W":1}`, 2}, {"a", bigKey(1), `{"V":`, 3}, {"a", bigKey(1), `{"V":3}`, 5}, {"b", bigKey(1), `{"W":4}`, 6}},
+			sink: "J",
+			want: []string{`1 {"V":3,"W":4} @6`},
+			logs: []badLog{{executor.LogEvaluation, "a", 0, `the join key is NULL; the record does not join`},
+				{executor.LogEvaluation, "b", 0, `the join key is NULL; the record does not join`},
+				{executor.LogDeserialization, "a", 1, `JSON value: invalid JSON at offset 5: unexpected end of data, expected a value`}},
+		},
+		{
+			name: "null keys in a table-table join",
+			sql: "CREATE TABLE A (ID BIGINT PRIMARY KEY, V BIGINT) WITH (kafka_topic='a', value_format='JSON');\n" +
+				"CREATE TABLE B (ID BIGINT PRIMARY KEY, W BIGINT) WITH (kafka_topic='b', value_format='JSON');\n" +
+				"CREATE TABLE J AS SELECT A.ID, V, W FROM A JOIN B ON A.ID = B.ID;",
+			recs: []badRecord{{"a", nil, `{"V":1}`, 1}, {"b", nil, `{"W":1}`, 2}, {"a", bigKey(1), `{"V":3}`, 5}, {"b", bigKey(1), `{"W":4}`, 6}},
+			sink: "J",
+			want: []string{`1 {"V":3,"W":4} @6`},
+			logs: []badLog{{executor.LogDeserialization, "a", 0, `a table record without a key is ignored`},
+				{executor.LogDeserialization, "b", 0, `a table record without a key is ignored`}},
 		},
 		{
 			name: "null key grouped by",
