@@ -362,3 +362,44 @@ func checkLog(got []executor.LogEntry, want []badLog, query string) []string {
 	}
 	return problems
 }
+
+// TestBadInputLogsPartition checks that a processing-log entry names the
+// partition of the bad record, on the stateless and the stateful path.
+func TestBadInputLogsPartition(t *testing.T) {
+	for _, q := range []string{
+		"CREATE STREAM P AS SELECT * FROM S;",
+		"CREATE TABLE P AS SELECT ID, SUM(V) AS N FROM S GROUP BY ID;",
+	} {
+		t.Run(q, func(t *testing.T) {
+			ctx := context.Background()
+			e, plog := newTestEngine(t)
+			if err := e.Topics().CreateTopic("s", 2); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Execute(ctx, "CREATE STREAM S (ID BIGINT KEY, V BIGINT) WITH (kafka_topic='s', value_format='JSON');\n"+q); err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range []executor.Record{
+				{Topic: "s", Partition: 1, Key: bigKey(1), Value: []byte(`{"V":1}`), Timestamp: 1},
+				{Topic: "s", Partition: 1, Key: bigKey(1), Value: []byte(`{"V":}`), Timestamp: 2},
+				{Topic: "s", Partition: 0, Key: bigKey(2), Value: []byte(`{"V":2}`), Timestamp: 3},
+				{Topic: "s", Partition: 1, Key: bigKey(1), Value: []byte(`{"V":3}`), Timestamp: 4},
+			} {
+				if pos, err := e.Topics().Append(&r); err != nil || pos.Partition != r.Partition {
+					t.Fatalf("record %d: %+v, %v", i, pos, err)
+				}
+			}
+			if err := e.Pump(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.Topics().Len("P"); n != 3 {
+				t.Errorf("%d outputs, want 3 (the records before and after the bad one)", n)
+			}
+			want := executor.LogEntry{Query: e.Queries()[0].ID(), Kind: executor.LogDeserialization, Topic: "s", Partition: 1, Offset: 1,
+				Reason: "JSON value: invalid JSON at offset 5: unexpected character '}', expected a value"}
+			if got := plog.Entries(); len(got) != 1 || got[0] != want {
+				t.Errorf("log %+v, want %+v", got, want)
+			}
+		})
+	}
+}
