@@ -150,6 +150,25 @@ func TestBadInputRecords(t *testing.T) {
 			bug:  `the reason shows the value's Go form ("NULL:BIGINT", sdk.Value.GoString) instead of NULL`,
 		},
 		{
+			name: "sink TIMESTAMP column negative or NULL in a projection",
+			sql:  stream + "CREATE STREAM P WITH (timestamp='SINK_TS') AS SELECT ID, V AS SINK_TS, V FROM S;",
+			recs: []badRecord{{"s", bigKey(1), `{"V":1}`, 5}, {"s", bigKey(1), `{"V":-2}`, 5}, {"s", bigKey(1), `{}`, 5}, {"s", bigKey(1), `{"V":3}`, 5}},
+			sink: "P",
+			want: []string{`1 {"SINK_TS":1,"V":1} @1`, `1 {"SINK_TS":3,"V":3} @3`},
+			logs: []badLog{{executor.LogEvaluation, "s", 1, `invalid timestamp in column SINK_TS: -2`}, {executor.LogEvaluation, "s", 2, `invalid timestamp in column SINK_TS: NULL.*`}},
+		},
+		{
+			name: "sink TIMESTAMP column negative or NULL in an aggregation",
+			sql:  stream + "CREATE TABLE P WITH (timestamp='M') AS SELECT ID, MIN(V) AS M FROM S GROUP BY ID;",
+			recs: []badRecord{{"s", bigKey(1), `{"V":1}`, 5}, {"s", bigKey(1), `{"V":-2}`, 5}, {"s", bigKey(2), `{}`, 5}, {"s", bigKey(1), `{"V":3}`, 5}},
+			sink: "P",
+			want: []string{`1 {"M":1} @1`},
+			// The group's minimum stays -2: its updates are dropped, the
+			// state is not.
+			logs: []badLog{{executor.LogEvaluation, "s", 1, `invalid timestamp in column M: -2`}, {executor.LogEvaluation, "s", 2, `invalid timestamp in column M: NULL.*`},
+				{executor.LogEvaluation, "s", 3, `invalid timestamp in column M: -2`}},
+		},
+		{
 			name: "null key of a table source",
 			sql:  table + "CREATE TABLE C AS SELECT * FROM T;",
 			recs: []badRecord{{"t", bigKey(1), `{"NAME":"a"}`, 1}, {"t", nil, `{"NAME":"b"}`, 2}, {"t", bigKey(2), `{"NAME":"c"}`, 3}},
@@ -256,6 +275,22 @@ func TestBadInputRecords(t *testing.T) {
 			recs: []badRecord{{"s", bigKey(1), `{"V":1}`, 100}, {"s", bigKey(1), `{"V":1}`, 5000}, {"s", bigKey(1), `{"V":1}`, 200}, {"s", bigKey(1), `{"V":1}`, 5100}},
 			sink: "C",
 			want: []string{`1/0 {"N":1} @100`, `1/5000 {"N":1} @5000`, `1/5000 {"N":2} @5100`},
+			logs: []badLog{{executor.LogLate, "s", 2, `late record: timestamp 200 is beyond the grace period of its window \(stream time 5000\)`}},
+		},
+		{
+			name: "late record into hopping windows: one entry for the record",
+			sql:  stream + "CREATE TABLE C AS SELECT ID, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 2 SECONDS, ADVANCE BY 1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY ID;",
+			recs: []badRecord{{"s", bigKey(1), `{"V":1}`, 1500}, {"s", bigKey(1), `{"V":1}`, 3000}, {"s", bigKey(1), `{"V":1}`, 1600}},
+			sink: "C",
+			want: []string{`1/0 {"N":1} @1500`, `1/1000 {"N":1} @1500`, `1/2000 {"N":1} @3000`, `1/3000 {"N":1} @3000`},
+			logs: []badLog{{executor.LogLate, "s", 2, `late record: timestamp 1600 is beyond the grace period of its window \(stream time 3000\)`}},
+		},
+		{
+			name: "late record into a session window",
+			sql:  stream + "CREATE TABLE C AS SELECT ID, COUNT(*) AS N FROM S WINDOW SESSION (1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY ID;",
+			recs: []badRecord{{"s", bigKey(1), `{"V":1}`, 100}, {"s", bigKey(1), `{"V":1}`, 5000}, {"s", bigKey(1), `{"V":1}`, 200}, {"s", bigKey(1), `{"V":1}`, 5100}},
+			sink: "C",
+			want: []string{`1/100/100 {"N":1} @100`, `1/5000/5000 {"N":1} @5000`, `1/5000/5000 <null> @5000`, `1/5100/5000 {"N":2} @5100`},
 			logs: []badLog{{executor.LogLate, "s", 2, `late record: timestamp 200 is beyond the grace period of its window \(stream time 5000\)`}},
 		},
 		{
