@@ -265,7 +265,7 @@ func TestBadInputRecords(t *testing.T) {
 			sink: "J",
 			want: []string{`1 {"V":2,"NAME":"uno"} @11`},
 			logs: []badLog{
-				{executor.LogDeserialization, "s", 0, `JSON value: invalid JSON at offset 0: invalid literal, expected null`},
+				{executor.LogDeserialization, "s", 0, `JSON value: invalid JSON at offset 0: unexpected word 'not', expected null`},
 				{executor.LogDeserialization, "t", 0, `JSON value: invalid JSON at offset 13: unexpected end of data, expected ',' or '}'`},
 			},
 		},

@@ -195,13 +195,28 @@ func isIdentByte(c byte) bool {
 // skipLiteral checks that data[i:] starts with lit (true, false, null).
 func skipLiteral(data []byte, i int, lit string) (int, error) {
 	if len(data)-i < len(lit) || string(data[i:i+len(lit)]) != lit {
-		return 0, errAt(i, "invalid literal, expected "+lit)
+		return 0, badLiteral(data, i, lit)
 	}
 	j := i + len(lit)
 	if j < len(data) && (isIdentByte(data[j]) || isDigit(data[j])) {
-		return 0, errAt(i, "invalid literal, expected "+lit)
+		return 0, badLiteral(data, i, lit)
 	}
 	return j, nil
+}
+
+// badLiteral is the error for a word at data[i] that is not the literal
+// lit its first letter promised. It quotes the word (up to 20 bytes) so
+// that unquoted text in a record (`{"name": nobody}`) is recognisable in
+// the processing log.
+func badLiteral(data []byte, i int, lit string) error {
+	j := i
+	for j < len(data) && j-i < 20 && (isIdentByte(data[j]) || isDigit(data[j])) {
+		j++
+	}
+	if j == i {
+		return unexpected(data, i, lit)
+	}
+	return errAt(i, fmt.Sprintf("unexpected word '%s', expected %s", data[i:j], lit))
 }
 
 // skipValue scans the JSON value starting at data[i] (no leading white
