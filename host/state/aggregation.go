@@ -54,13 +54,25 @@ type Update struct {
 // faster than a map keyed by key and window, and without storing the key
 // per window.
 type keyGroup struct {
-	id  string      // AppendKey encoding: the Aggregation.keys map key
-	key []sdk.Value // shared by every group's Key
+	id string // AppendKey encoding: the Aggregation.keys map key
+	// key is shared by every group's Key; its strings are parts of id, so
+	// that the key's bytes are held once.
+	key []sdk.Value
 	// wins are the key's groups by ascending window start (one, with the
 	// zero window, for a non-windowed aggregation). Each group is its own
 	// allocation, as the executor keeps &Group.Emitted until its batch is
 	// flushed: a group must not move.
 	wins []*Group
+}
+
+// keyRef is the Aggregation.keys entry of a key: its keyGroup, and the
+// group a record of the key went to last, which the key's next record most
+// likely goes to too (the current window). A hit goes from the map entry
+// straight to the group, without reading the keyGroup and its slice (two
+// cache misses, with many keys). last is nil or one of kg.wins.
+type keyRef struct {
+	kg   *keyGroup
+	last *Group
 }
 
 // find returns the index of w in kg.wins, or where to insert it.
@@ -92,7 +104,7 @@ type Aggregation struct {
 	funcs      []Func
 	win        *Windows
 	emitFinal  bool
-	keys       map[string]*keyGroup // by encoded key
+	keys       map[string]keyRef // by encoded key
 	streamTime int64
 	seq        int64
 	nextSweep  int64
@@ -111,7 +123,7 @@ func NewAggregation(funcs []Func, win *Windows, emitFinal bool) *Aggregation {
 }
 
 func (a *Aggregation) reset() {
-	a.keys = map[string]*keyGroup{}
+	a.keys = map[string]keyRef{}
 	clear(a.open)
 	a.open = a.open[:0]
 	a.streamTime, a.seq, a.nextSweep = math.MinInt64, 0, math.MinInt64
@@ -124,8 +136,8 @@ func (a *Aggregation) StreamTime() int64 { return a.streamTime }
 // Len returns the number of groups (windows included) held.
 func (a *Aggregation) Len() int {
 	n := 0
-	for _, kg := range a.keys {
-		n += len(kg.wins)
+	for _, ref := range a.keys {
+		n += len(ref.kg.wins)
 	}
 	return n
 }
@@ -143,7 +155,12 @@ func (a *Aggregation) Add(key, args []sdk.Value, ts int64, emit func(Update) err
 	a.streamTime = max(a.streamTime, ts)
 	switch {
 	case a.win == nil:
-		g := a.group(a.lookup(key, true), Window{})
+		ref := a.lookup(key, true)
+		g := ref.last
+		if g == nil {
+			g = a.group(ref.kg, Window{})
+			a.keys[ref.kg.id] = keyRef{ref.kg, g}
+		}
 		a.add(g, args, ts)
 		err = a.changed(g, emit)
 	case a.win.Type == sdk.WindowSession:
@@ -151,26 +168,36 @@ func (a *Aggregation) Add(key, args []sdk.Value, ts int64, emit func(Update) err
 	default:
 		closeTime := a.closeTime()
 		a.wins = a.win.Assign(a.wins[:0], ts)
-		var kg *keyGroup // looked up once for all the record's windows
+		var ref keyRef // looked up once for all the record's windows
+		var last *Group
 		for _, w := range a.wins {
 			if w.End <= closeTime {
 				late++
 				continue
 			}
-			if kg == nil {
+			if ref.kg == nil {
 				// Created only for a window that takes the record, so that
 				// a key never stays without windows.
-				kg = a.lookup(key, true)
+				ref = a.lookup(key, true)
+				last = ref.last
 			}
-			g := a.group(kg, w)
+			g := ref.last
+			if g == nil || g.Win != w {
+				g = a.group(ref.kg, w)
+			}
+			last = g
 			if g.Closed {
 				late++
 				continue
 			}
 			a.add(g, args, ts)
 			if err = a.changed(g, emit); err != nil {
-				return late, err
+				break
 			}
+		}
+		if last != ref.last {
+			// The record's newest window is the next record's likeliest.
+			a.keys[ref.kg.id] = keyRef{ref.kg, last}
 		}
 	}
 	if err != nil {
@@ -188,11 +215,11 @@ func (a *Aggregation) Remove(key, args []sdk.Value, ts int64, emit func(Update) 
 		return errors.New("a windowed aggregation cannot remove a record")
 	}
 	a.streamTime = max(a.streamTime, ts)
-	kg := a.lookup(key, false)
-	if kg == nil {
+	ref := a.lookup(key, false)
+	if ref.kg == nil {
 		return nil
 	}
-	g := kg.wins[0] // the only one: a non-windowed key's group
+	g := ref.kg.wins[0] // the only one: a non-windowed key's group
 	for i, f := range a.funcs {
 		if !f.Remove(&g.Accs[i], args[i]) {
 			return ErrCannotUndo
@@ -231,15 +258,17 @@ func (a *Aggregation) closeTime() int64 {
 	return a.streamTime - a.win.Grace
 }
 
-// lookup finds (or, when create is set, creates) the keyGroup of key.
-func (a *Aggregation) lookup(key []sdk.Value, create bool) *keyGroup {
+// lookup finds (or, when create is set, creates) the entry of key; its kg
+// is nil when there is none.
+func (a *Aggregation) lookup(key []sdk.Value, create bool) keyRef {
 	a.buf = AppendKey(a.buf[:0], key)
-	kg := a.keys[string(a.buf)] // does not allocate
-	if kg == nil && create {
-		kg = &keyGroup{id: string(a.buf), key: cloneRow(nil, key)}
-		a.keys[kg.id] = kg
+	ref, ok := a.keys[string(a.buf)] // does not allocate
+	if !ok && create {
+		id := string(a.buf)
+		ref = keyRef{kg: &keyGroup{id: id, key: keyValues(id, key)}}
+		a.keys[id] = ref
 	}
-	return kg
+	return ref
 }
 
 // group finds or creates the group of kg's key in window w.
@@ -294,7 +323,7 @@ func (a *Aggregation) newGroup(key []sdk.Value, w Window) *Group {
 // the merged sessions are removed (a tombstone each, with the old session's
 // end as timestamp) and the merged session is emitted.
 func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Update) error) (int, error) {
-	kg := a.lookup(key, false)
+	kg := a.lookup(key, false).kg
 	var list []*Group
 	if kg != nil {
 		list = kg.wins
@@ -323,7 +352,7 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 		return 1, nil
 	}
 	if kg == nil {
-		kg = a.lookup(key, true)
+		kg = a.lookup(key, true).kg
 	}
 	var g *Group
 	keep := list[:0]
@@ -489,7 +518,8 @@ func (a *Aggregation) expire() {
 	closeTime := a.closeTime()
 	horizon := a.streamTime - a.win.Retention
 	session := a.win.Type == sdk.WindowSession
-	for id, kg := range a.keys {
+	for id, ref := range a.keys {
+		kg := ref.kg
 		keep := kg.wins[:0]
 		for _, g := range kg.wins {
 			old := g.Win.End <= closeTime && g.Win.Start < horizon
@@ -497,6 +527,10 @@ func (a *Aggregation) expire() {
 				old = g.Win.End < closeTime && g.Win.End < horizon
 			}
 			if old && (g.Closed || !a.emitFinal) {
+				if g == ref.last {
+					ref.last = nil
+					a.keys[id] = ref
+				}
 				continue
 			}
 			keep = append(keep, g)
@@ -532,9 +566,9 @@ func (a *Aggregation) Snapshot() ([]byte, error) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		if a.win != nil && a.win.Type == sdk.WindowSession {
-			s.Sessions = append(s.Sessions, a.keys[id].wins...)
+			s.Sessions = append(s.Sessions, a.keys[id].kg.wins...)
 		} else {
-			s.Groups = append(s.Groups, a.keys[id].wins...)
+			s.Groups = append(s.Groups, a.keys[id].kg.wins...)
 		}
 	}
 	return marshal(&s)
@@ -562,7 +596,7 @@ func (a *Aggregation) Restore(b []byte) error {
 	a.streamTime, a.seq = s.StreamTime, s.Seq
 	kgs := make([]*keyGroup, len(all))
 	for i, g := range all {
-		kg := a.lookup(g.Key, true)
+		kg := a.lookup(g.Key, true).kg
 		g.Key, kgs[i] = kg.key, kg
 		if i >= len(s.Groups) {
 			kg.wins = append(kg.wins, g) // a key's sessions, in their order

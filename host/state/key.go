@@ -33,6 +33,40 @@ func AppendKey(dst []byte, vals []sdk.Value) []byte {
 	return dst
 }
 
+// keyValues returns a copy of vals whose strings (and complex encodings)
+// are parts of enc, their AppendKey encoding: a store that keeps both holds
+// the bytes once. The copy holds no view of the values given, which may be
+// views of a record or of a module's memory.
+func keyValues(enc string, vals []sdk.Value) []sdk.Value {
+	out := make([]sdk.Value, len(vals))
+	pos := 0
+	for i, v := range vals {
+		out[i] = v
+		pos += 2 // null flag, type
+		switch {
+		case v.Null:
+		case v.Type == sdk.TypeDouble:
+			pos += 8
+		case v.Type.IsVarLen():
+			for n := uint64(len(v.S)); ; n >>= 7 { // the uvarint length
+				pos++
+				if n < 0x80 {
+					break
+				}
+			}
+			out[i].S = enc[pos : pos+len(v.S)]
+			pos += len(v.S)
+			continue
+		default:
+			pos += 8
+		}
+		if v.S != "" { // not encoded: a value of another type would not have one
+			out[i].S = strings.Clone(v.S)
+		}
+	}
+	return out
+}
+
 // appendWindow appends a window's bounds to an encoded key.
 func appendWindow(dst []byte, w Window) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, uint64(w.Start))
