@@ -169,7 +169,7 @@ func (kb *kafkaBench) query(b *testing.B, serviceID string, eos bool) time.Durat
 	}
 	store := kafka.NewStore(prod)
 	defer store.Close(context.Background())
-	e, err := engine.New(ctx, engine.WithTopicStore(store))
+	e, err := engine.New(ctx, engine.WithTopicStore(store), engine.WithServiceID(cfg.ServiceID))
 	if err != nil {
 		b.Fatal(err)
 	}

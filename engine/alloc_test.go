@@ -78,6 +78,9 @@ func (l *loopbackQuery) Process(ctx context.Context, recs []executor.Record) err
 	if err := l.Query.Process(ctx, recs); err != nil {
 		return err
 	}
+	if l.n == 0 {
+		return nil
+	}
 	// Repartitioned rows make no further repartitioned rows.
 	n := l.n
 	l.n = 0

@@ -14,6 +14,9 @@ const DefaultServiceID = "default_"
 // queries' internal topics as ksqlDB does (default DefaultServiceID).
 func WithServiceID(id string) Option { return func(c *config) { c.serviceID = id } }
 
+// ServiceID returns the engine's ksql.service.id (WithServiceID).
+func (e *Engine) ServiceID() string { return e.cfg.serviceID }
+
 // InternalTopic returns the name of a query's internal topic as Kafka
 // Streams names it under ksqlDB's application id:
 // _confluent-ksql-<service id>query_<query id>-<name>. One prefixed ACL on

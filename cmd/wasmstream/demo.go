@@ -417,7 +417,7 @@ func (d *demo) startQueries(ctx context.Context, cfg *config.Config, wg *sync.Wa
 		return nil, nil, err
 	}
 	store := kafka.NewStore(prod)
-	e, err := engine.New(ctx, engine.WithTopicStore(store), engine.WithLogger(d.logger), engine.WithConfig(cfg.Entries()))
+	e, err := engine.New(ctx, engine.WithTopicStore(store), engine.WithServiceID(cfg.ServiceID), engine.WithLogger(d.logger), engine.WithConfig(cfg.Entries()))
 	if err != nil {
 		_ = prod.Close(context.WithoutCancel(ctx))
 		return nil, nil, err

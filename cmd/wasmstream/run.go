@@ -10,14 +10,17 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/wasmstream/wasmstream/engine"
 	"github.com/wasmstream/wasmstream/engine/live"
 	"github.com/wasmstream/wasmstream/host/broker"
+	"github.com/wasmstream/wasmstream/host/config"
 	"github.com/wasmstream/wasmstream/host/executor"
 	"github.com/wasmstream/wasmstream/host/kafka"
 )
@@ -36,9 +39,8 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var cf configFlags
 	cf.register(fs)
-	listen := fs.String("broker-listen", DefaultBrokerListen, "`ADDR` the embedded broker listens on, when no bootstrap.servers is configured (port 0 picks a free one)")
-	verbose := fs.Bool("v", false, "log the Kafka clients' and the broker's messages")
-	idle := fs.Duration("emit-final-idle", 0, "close EMIT FINAL windows after the input has been quiet this long (stream time then follows the wall clock); 0, the default, waits for a later record as ksqlDB does")
+	var rf runFlags
+	rf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: wasmstream run [--config FILE] [--set KEY=VALUE]... QUERIES.sql|MODULE.wasm...")
 		fmt.Fprintln(stderr, "\nRuns the persistent queries of ksqlDB scripts, or of modules compiled by sql2wasm, on Kafka")
@@ -67,6 +69,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "wasmstream run: no script given (want QUERIES.sql or MODULE.wasm...)")
 		return 2
 	}
+	if err := rf.configure(fs, &cf); err != nil {
+		fmt.Fprintf(stderr, "wasmstream run: %v\n", err)
+		return 2
+	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "wasmstream run: %v\n", err)
 		return 1
@@ -76,7 +82,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	logLevel := slog.LevelError
-	if *verbose {
+	if rf.verbose {
 		logLevel = slog.LevelInfo
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel}))
@@ -92,7 +98,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(cfg.BootstrapServers) == 0 {
 		opts := broker.Options{
 			StateDir:  embeddedBrokerDir(cfg.StateDir),
-			Listen:    *listen,
+			Listen:    rf.listen,
 			ServiceID: cfg.ServiceID,
 			// The groups and internal topics of the queries are named
 			// _confluent-ksql-<service id>...: the service user owns both
@@ -100,7 +106,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			Prefixes: []string{cfg.ServiceID, "_confluent-ksql-" + cfg.ServiceID},
 			Topics:   plan.userTopics(cfg.ServiceID),
 		}
-		if *verbose {
+		if rf.verbose {
 			opts.Logger = logger
 		}
 		b, err := broker.Start(ctx, opts)
@@ -144,6 +150,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	counts := live.NewCountingLog(executor.NewSlogProcessingLog(slog.New(slog.NewTextHandler(stderr, nil))))
 	e, err := engine.New(ctx,
 		engine.WithTopicStore(store),
+		engine.WithServiceID(cfg.ServiceID),
 		engine.WithProcessingLog(counts),
 		engine.WithLogger(logger),
 		engine.WithConfig(cfg.Entries()),
@@ -171,17 +178,65 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Query %s: %s -> %s (consumer group %s, %s)\n", q.ID(),
 			strings.Join(q.SourceTopics(), ","), q.SinkTopic(), kafka.ServiceGroup(cfg.ServiceID, q.ID()), guarantee)
 	}
-	lopts := live.Options{Config: cfg, Store: store, Status: stdout, Counts: counts, Logger: logger,
-		CheckpointDir: filepath.Join(cfg.StateDir, "checkpoints", cfg.ServiceID), EmitFinalIdle: *idle}
-	if *verbose {
-		lopts.ClientOpts = append(lopts.ClientOpts, kgo.WithLogger(kafka.Logger(logger, kgo.LogLevelInfo)))
-	}
-	err = live.Run(ctx, e, lopts)
+	err = live.Run(ctx, e, liveOptions(cfg, store, stdout, counts, logger, rf.verbose))
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintln(stdout, "wasmstream run: stopped")
 	return 0
+}
+
+// runFlags are run's flags besides the configuration's (configFlags).
+type runFlags struct {
+	listen  string
+	verbose bool
+	// idle is --emit-final-idle, a shorthand for
+	// wasmstream.emit.final.idle.ms (see configure).
+	idle time.Duration
+}
+
+// emitFinalIdleKey is the configuration key --emit-final-idle sets.
+const emitFinalIdleKey = "wasmstream.emit.final.idle.ms"
+
+// register adds the flags to fs.
+func (r *runFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.listen, "broker-listen", DefaultBrokerListen, "`ADDR` the embedded broker listens on, when no bootstrap.servers is configured (port 0 picks a free one)")
+	fs.BoolVar(&r.verbose, "v", false, "log the Kafka clients' and the broker's messages")
+	fs.DurationVar(&r.idle, "emit-final-idle", 0, "close EMIT FINAL windows after the input has been quiet this long (stream time then follows the wall clock); overrides "+emitFinalIdleKey+", whose default 0 waits for a later record as ksqlDB does")
+}
+
+// configure passes the flags that stand for configuration keys to cf, once
+// fs is parsed. --emit-final-idle, when given (0 included), becomes a
+// flag-layer value of wasmstream.emit.final.idle.ms: it wins over the file,
+// the environment and --set, and SHOW PROPERTIES shows the value in effect.
+func (r *runFlags) configure(fs *flag.FlagSet, cf *configFlags) error {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "emit-final-idle" })
+	if !given {
+		return nil
+	}
+	if r.idle < 0 {
+		return fmt.Errorf("--emit-final-idle %s: must not be negative", r.idle)
+	}
+	// The key is whole milliseconds; a positive duration below one stays
+	// on (1ms) rather than turning the feature off.
+	ms := (r.idle + time.Millisecond - 1) / time.Millisecond
+	cf.set = append(cf.set, [2]string{emitFinalIdleKey, strconv.FormatInt(int64(ms), 10)})
+	return nil
+}
+
+// liveOptions builds the options of live.Run from the effective
+// configuration: the checkpoint directory under wasmstream.state.dir and
+// ksql.service.id, EMIT FINAL's idle close from
+// wasmstream.emit.final.idle.ms (which --emit-final-idle overrides), and
+// with verbose the Kafka clients' log.
+func liveOptions(cfg *config.Config, store *kafka.Store, status io.Writer, counts *live.CountingLog, logger *slog.Logger, verbose bool) live.Options {
+	opts := live.Options{Config: cfg, Store: store, Status: status, Counts: counts, Logger: logger,
+		CheckpointDir: filepath.Join(cfg.StateDir, "checkpoints", cfg.ServiceID), EmitFinalIdle: cfg.EmitFinalIdle}
+	if verbose {
+		opts.ClientOpts = append(opts.ClientOpts, kgo.WithLogger(kafka.Logger(logger, kgo.LogLevelInfo)))
+	}
+	return opts
 }
 
 // script is a SQL script or a compiled module (wasm set), in the order
@@ -243,7 +298,8 @@ func (p runPlan) userTopics(serviceID string) []string {
 // planScripts runs the scripts on an in-memory engine that creates missing
 // topics, to check them and to learn the topics and groups they use.
 func planScripts(ctx context.Context, scripts []script, serviceID string) (runPlan, error) {
-	e, err := engine.New(ctx, engine.WithAutoCreateTopics(), engine.WithProcessingLog(executor.NewSlogProcessingLog(slog.New(slog.DiscardHandler))), engine.WithOutput(io.Discard))
+	e, err := engine.New(ctx, engine.WithAutoCreateTopics(), engine.WithServiceID(serviceID),
+		engine.WithProcessingLog(executor.NewSlogProcessingLog(slog.New(slog.DiscardHandler))), engine.WithOutput(io.Discard))
 	if err != nil {
 		return runPlan{}, err
 	}
@@ -271,6 +327,11 @@ func planScripts(ctx context.Context, scripts []script, serviceID string) (runPl
 		all[q.SinkTopic()] = true
 		write[q.SinkTopic()] = true
 		create[q.SinkTopic()] = true
+		for _, t := range q.InternalTopics() {
+			// The query creates, writes and reads back its repartition
+			// topic (under the service id's prefix).
+			all[t], create[t], write[t] = true, true, true
+		}
 		p.needs.Groups = append(p.needs.Groups, kafka.ServiceGroup(serviceID, q.ID()))
 	}
 	if len(e.Queries()) == 0 {

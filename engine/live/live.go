@@ -34,6 +34,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -114,6 +115,11 @@ func Run(ctx context.Context, e *engine.Engine, opts Options) error {
 	}
 	if opts.StopTimeout <= 0 {
 		opts.StopTimeout = DefaultStopTimeout
+	}
+	if id := e.ServiceID(); id != opts.Config.ServiceID {
+		// The engine named the queries' internal topics under its id; the
+		// consumer groups would be named under the configuration's.
+		return fmt.Errorf("live: the engine's service id %q is not the configuration's ksql.service.id %q (create the engine with engine.WithServiceID)", id, opts.Config.ServiceID)
 	}
 	qs := e.Queries()
 	if len(qs) == 0 {
@@ -232,6 +238,23 @@ func exactlyOnce(cfg *config.Config) bool {
 	return g.Set && strings.HasPrefix(g.Value, "exactly_once")
 }
 
+// sourceRecords counts the records of recs read from the query's sources:
+// the status line's "in" leaves out the rows it reads back from its
+// internal (repartition) topics.
+func (r *queryRun) sourceRecords(recs []executor.Record) int {
+	internal := r.q.InternalTopics()
+	if len(internal) == 0 {
+		return len(recs)
+	}
+	n := 0
+	for i := range recs {
+		if !slices.Contains(internal, recs[i].Topic) {
+			n++
+		}
+	}
+	return n
+}
+
 func (r *queryRun) group() string { return kafka.ServiceGroup(r.opts.Config.ServiceID, r.q.ID()) }
 
 func (r *queryRun) run(ctx context.Context) error {
@@ -246,7 +269,9 @@ func (r *queryRun) run(ctx context.Context) error {
 	copts = append(copts, kafka.GroupOpts(cfg)...)
 	copts = append(copts,
 		kgo.ConsumerGroup(r.group()),
-		kgo.ConsumeTopics(r.q.SourceTopics()...),
+		// A query's internal (repartition) topics are consumed with its
+		// sources: it reads back the rows it repartitioned.
+		kgo.ConsumeTopics(append(r.q.SourceTopics(), r.q.InternalTopics()...)...),
 		kgo.ConsumeStartOffset(r.reset),
 	)
 	eos := exactlyOnce(cfg)
@@ -276,18 +301,26 @@ func (r *queryRun) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("query %s: %w", r.q.ID(), err)
 	}
-	if len(resume) > 0 {
-		copts = append(copts, kgo.AdjustFetchOffsetsFn(func(_ context.Context, offs map[string]map[int32]kgo.Offset) (map[string]map[int32]kgo.Offset, error) {
-			for t, ps := range offs {
-				for p := range ps {
-					if next, ok := resume[tp{t, p}]; ok {
-						ps[p] = kgo.NewOffset().At(next).WithEpoch(-1)
-					}
+	internal := map[string]bool{}
+	for _, t := range r.q.InternalTopics() {
+		internal[t] = true
+	}
+	copts = append(copts, kgo.AdjustFetchOffsetsFn(func(_ context.Context, offs map[string]map[int32]kgo.Offset) (map[string]map[int32]kgo.Offset, error) {
+		for t, ps := range offs {
+			for p, o := range ps {
+				if next, ok := resume[tp{t, p}]; ok {
+					ps[p] = kgo.NewOffset().At(next).WithEpoch(-1)
+				} else if internal[t] && o == r.reset {
+					// No commit yet: an internal topic is read from its
+					// start whatever auto.offset.reset says (as Kafka
+					// Streams does), or rows the query repartitioned
+					// before the first commit would be skipped.
+					ps[p] = kgo.NewOffset().AtStart()
 				}
 			}
-			return offs, nil
-		}))
-	}
+		}
+		return offs, nil
+	}))
 	copts = append(copts, r.opts.ClientOpts...)
 	var (
 		cl consumer
@@ -385,7 +418,7 @@ func (r *queryRun) run(ctx context.Context) error {
 				cl.AllowRebalance()
 				break
 			}
-			r.in.Add(int64(len(recs)))
+			r.in.Add(int64(r.sourceRecords(recs)))
 			if err := r.q.Process(pctx, recs); err != nil {
 				runErr = err
 				// The state may hold part of the failed batch: it is not

@@ -199,7 +199,7 @@ func startRunOpts(t *testing.T, c *cluster, src string, opt func(*live.Options))
 	}
 	store := kafka.NewStore(prod)
 	counts := live.NewCountingLog(nil)
-	e, err := engine.New(ctx, engine.WithTopicStore(store), engine.WithProcessingLog(counts))
+	e, err := engine.New(ctx, engine.WithTopicStore(store), engine.WithServiceID(c.serviceID), engine.WithProcessingLog(counts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestDeliveryFailureStopsTheQuery(t *testing.T) {
 	if err := b.CreateTopics(ctx, 2, "mortgages", "qualified"); err != nil {
 		t.Fatal(err)
 	}
-	c := &cluster{b: b, admin: userConfig(t, b, broker.AdminUser, "lim_"), svc: userConfig(t, b, user, "lim_")}
+	c := &cluster{b: b, admin: userConfig(t, b, broker.AdminUser, "lim_"), svc: userConfig(t, b, user, "lim_"), serviceID: "lim_"}
 	produce(t, c.admin, "mortgages", 0, 100)
 	r := startRun(t, c)
 	var runErr error
