@@ -639,7 +639,7 @@ func (p *pipeline) produceFinal(ctx context.Context, q *Query, r int) error {
 				}
 				if v.Null || v.I < 0 {
 					q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: m.rec.Topic, Partition: m.rec.Partition, Offset: m.rec.Offset,
-						Reason: fmt.Sprintf("invalid timestamp in column %s: %s", q.sink.TimestampColumn, v.GoString())})
+						Reason: fmt.Sprintf("invalid timestamp in column %s: %s", q.sink.TimestampColumn, timestampText(v))})
 					return nil
 				}
 				ts = v.I

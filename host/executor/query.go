@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/wasmstream/wasmstream/host/serde"
@@ -626,13 +627,19 @@ func (t *task) decode(ctx context.Context, q *Query, recs []Record, i int) (rowM
 		t.logDecode(ctx, q, recs, i, LogDeserialization, err.Error())
 		return m, false
 	}
+	if q.tsIndex < 0 && r.Timestamp < 0 {
+		// Kafka Streams drops a record with a negative timestamp (one its
+		// producer left unset); ksqlDB logs it.
+		t.logDecode(ctx, q, recs, i, LogEvaluation, fmt.Sprintf("invalid timestamp %d: a record timestamp must not be negative (a producer that wrote no timestamp?)", r.Timestamp))
+		return m, false
+	}
 	if q.tsIndex >= 0 && !m.tombstone {
 		v := t.valRow[q.tsIndex]
 		if q.tsKey {
 			v = t.keyRow[q.tsIndex]
 		}
 		if v.Null || v.I < 0 {
-			t.logDecode(ctx, q, recs, i, LogEvaluation, fmt.Sprintf("invalid timestamp in column %s: %s", q.src.TimestampColumn, v.GoString()))
+			t.logDecode(ctx, q, recs, i, LogEvaluation, fmt.Sprintf("invalid timestamp in column %s: %s", q.src.TimestampColumn, timestampText(v)))
 			return m, false
 		}
 		m.rowtime = v.I
@@ -795,7 +802,7 @@ func (t *task) emit(ctx context.Context, q *Query, recs []Record, r int) error {
 			return t.outputError(q, rec, err)
 		}
 		if v.Null || v.I < 0 {
-			t.logDrop(ctx, q, recs, m.rec, LogEvaluation, fmt.Sprintf("invalid timestamp in column %s: %s", q.sink.TimestampColumn, v.GoString()))
+			t.logDrop(ctx, q, recs, m.rec, LogEvaluation, fmt.Sprintf("invalid timestamp in column %s: %s", q.sink.TimestampColumn, timestampText(v)))
 			return nil
 		}
 		ts = v.I
@@ -888,6 +895,14 @@ func (t *task) produce(ctx context.Context, q *Query, recs []Record, m rowMeta, 
 			Err: fmt.Errorf("produce to %s: %w", q.sink.Topic, err)}
 	}
 	return nil
+}
+
+// timestampText renders a rejected timestamp value for the processing log.
+func timestampText(v sdk.Value) string {
+	if v.Null {
+		return "NULL"
+	}
+	return strconv.FormatInt(v.I, 10)
 }
 
 // rowErrorReason turns a row error code into a processing-log reason.
