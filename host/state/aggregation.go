@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/wasmstream/wasmstream/sdk"
 )
@@ -110,7 +111,8 @@ type Aggregation struct {
 	nextSweep  int64
 	buf        []byte
 	wins       []Window
-	accs       []Acc     // addSession's scratch
+	accs       []Acc // addSession's scratch
+	slabs      groupSlabs
 	open       groupHeap // EMIT FINAL: groups not emitted yet, by window end
 }
 
@@ -277,7 +279,7 @@ func (a *Aggregation) group(kg *keyGroup, w Window) *Group {
 	if ok {
 		return kg.wins[i]
 	}
-	g := a.newGroup(kg.key, w)
+	g := a.newGroup(kg.key, w, true)
 	kg.wins = slices.Insert(kg.wins, i, g)
 	if a.win != nil {
 		a.waitFinal(kg, g)
@@ -285,9 +287,9 @@ func (a *Aggregation) group(kg *keyGroup, w Window) *Group {
 	return g
 }
 
-// groupAccs1 and groupAccs2 allocate a group together with its
-// accumulators, for the usual aggregations of one or two calls: one
-// allocation per window instead of two.
+// groupAccs1 and groupAccs2 hold a group together with its accumulators,
+// for the usual aggregations of one or two calls: a record updates both,
+// and they share cache lines.
 type (
 	groupAccs1 struct {
 		g    Group
@@ -299,20 +301,66 @@ type (
 	}
 )
 
-// newGroup returns a new group of key in window w, with zero accumulators.
-func (a *Aggregation) newGroup(key []sdk.Value, w Window) *Group {
+// groupSlabs allocate the groups of time windows and of non-windowed
+// aggregations.
+type groupSlabs struct {
+	one  slab[groupAccs1]
+	two  slab[groupAccs2]
+	more slab[Group]
+	accs slab[Acc]
+}
+
+// slabBytes is about the size of the chunks a slab allocates.
+const slabBytes = 8 << 10
+
+// slab allocates values of T in chunks of about slabBytes: one allocation
+// for dozens of groups (a new window comes with a fifth of the records of
+// the windowed count in bench). A chunk is freed when none of its values is
+// reachable any more: the time windows of a chunk were created at about the
+// same stream time and expire at about the same time, so that holds little
+// beyond them. Sessions, merged and replaced all the time, are allocated
+// one by one.
+type slab[T any] struct{ free []T }
+
+// take returns n new zero values, consecutive.
+func (s *slab[T]) take(n int) []T {
+	if len(s.free) < n {
+		var zero T
+		s.free = make([]T, max(n, slabBytes/int(unsafe.Sizeof(zero))))
+	}
+	v := s.free[:n:n]
+	s.free = s.free[n:]
+	return v
+}
+
+// newGroup returns a new group of key in window w, with zero accumulators,
+// from the slabs when pooled is set.
+func (a *Aggregation) newGroup(key []sdk.Value, w Window, pooled bool) *Group {
 	var g *Group
-	switch len(a.funcs) {
-	case 1:
-		c := new(groupAccs1)
+	switch n := len(a.funcs); {
+	case n == 1:
+		var c *groupAccs1
+		if pooled {
+			c = &a.slabs.one.take(1)[0]
+		} else {
+			c = new(groupAccs1)
+		}
 		g = &c.g
 		g.Accs = c.accs[:]
-	case 2:
-		c := new(groupAccs2)
+	case n == 2:
+		var c *groupAccs2
+		if pooled {
+			c = &a.slabs.two.take(1)[0]
+		} else {
+			c = new(groupAccs2)
+		}
 		g = &c.g
 		g.Accs = c.accs[:]
+	case pooled:
+		g = &a.slabs.more.take(1)[0]
+		g.Accs = a.slabs.accs.take(n)
 	default:
-		g = &Group{Accs: make([]Acc, len(a.funcs))}
+		g = &Group{Accs: make([]Acc, n)}
 	}
 	g.Key, g.Win, g.TS = key, w, math.MinInt64
 	return g
@@ -378,7 +426,7 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 	}
 	clear(list[len(keep):]) // let the merged sessions go
 	if g == nil {
-		g = a.newGroup(kg.key, merged)
+		g = a.newGroup(kg.key, merged, false)
 		copy(g.Accs, acc) // none when no session merged: zero accumulators
 		a.waitFinal(kg, g)
 		keep = append(keep, g)
