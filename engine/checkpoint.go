@@ -19,7 +19,18 @@ func (q *Query) Checkpoint() ([]byte, error) { return q.exec.Snapshot() }
 
 // RestoreCheckpoint replaces the state of a query that has not processed
 // records yet with a checkpoint's; InputOffsets then says where to resume.
-func (q *Query) RestoreCheckpoint(b []byte) error { return q.exec.Restore(b) }
+// Pump (and the in-memory store's reading back of the repartition topic)
+// resumes there too.
+func (q *Query) RestoreCheckpoint(b []byte) error {
+	if err := q.exec.Restore(b); err != nil {
+		return err
+	}
+	clear(q.offsets)
+	for _, o := range q.exec.Offsets() {
+		q.offsets[tp{o.Topic, o.Partition}] = o.Next
+	}
+	return nil
+}
 
 // InputOffsets returns the next offset to read of every input partition the
 // query has processed (or restored) records of.

@@ -1,0 +1,276 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wasmstream/wasmstream/host/executor"
+)
+
+func intKey(i int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(i)) }
+
+// TestRepartitionedAggregation groups a 4-partition stream by a value
+// column: the rows go through the query's repartition topic, keyed by the
+// group, so that every row of a group reaches one task, and the counts are
+// those of a single-partition run.
+func TestRepartitionedAggregation(t *testing.T) {
+	ctx := context.Background()
+	e, plog := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE STREAM S (ID INT KEY, CITY STRING) WITH (kafka_topic='s', partitions=4, value_format='JSON');
+		CREATE TABLE O AS SELECT CITY, COUNT(*) AS N FROM S GROUP BY CITY;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := e.Queries()[0]
+	const topic = "_confluent-ksql-default_query_CTAS_O_0-Aggregate-GroupBy-repartition"
+	if got := q.InternalTopics(); len(got) != 1 || got[0] != topic {
+		t.Fatalf("internal topics %v, want [%s]", got, topic)
+	}
+	const n = 200
+	want := map[string]int{}
+	for i := range n {
+		city := fmt.Sprintf("c%d", i%7)
+		want[city]++
+		// Keyed by ID: the producer spreads a city over every partition.
+		r := executor.Record{Topic: "s", Partition: -1, Key: intKey(i), Value: []byte(`{"CITY":"` + city + `"}`), Timestamp: int64(i)}
+		if err := e.Topics().Produce(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Pump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.Topics().Partitions(topic); p != 4 {
+		t.Errorf("repartition topic has %d partitions, want the source's 4", p)
+	}
+	// Every row went through the topic, each city to one partition.
+	rows, cityPart := 0, map[string]int32{}
+	for p := range int32(4) {
+		recs, _ := e.Topics().Fetch(topic, p, 0, 1<<20)
+		for _, r := range recs {
+			rows++
+			if old, ok := cityPart[string(r.Key)]; ok && old != p {
+				t.Errorf("key %q in partitions %d and %d", r.Key, old, p)
+			}
+			cityPart[string(r.Key)] = p
+		}
+	}
+	if rows != n || len(cityPart) != 7 {
+		t.Errorf("%d rows of %d keys through the repartition topic, want %d of 7", rows, len(cityPart), n)
+	}
+	last := map[string]string{}
+	seen := map[string]int{}
+	for _, r := range e.Topics().Records("O") {
+		city := strings.Trim(string(r.Key), `"`)
+		seen[city]++
+		if want := fmt.Sprintf(`{"N":%d}`, seen[city]); string(r.Value) != want {
+			t.Errorf("update %d of %s: %s, want %s (counts must grow by one)", seen[city], city, r.Value, want)
+		}
+		last[city] = string(r.Value)
+	}
+	for city, c := range want {
+		if w := fmt.Sprintf(`{"N":%d}`, c); last[city] != w {
+			t.Errorf("%s: last count %s, want %s", city, last[city], w)
+		}
+	}
+	if len(plog.Entries()) != 0 {
+		t.Errorf("processing log: %+v", plog.Entries())
+	}
+}
+
+// TestGroupByKeyNeedsNoRepartition: grouped by its key, a stream is already
+// partitioned by the group, and ksqlDB creates no repartition topic.
+func TestGroupByKeyNeedsNoRepartition(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE STREAM S (ID INT KEY, CITY STRING) WITH (kafka_topic='s', partitions=4, value_format='JSON');
+		CREATE TABLE O AS SELECT ID, COUNT(*) AS N FROM S GROUP BY ID;
+		CREATE STREAM J AS SELECT S.ID, CITY, N FROM S JOIN O ON S.ID = O.ID;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range e.Queries() {
+		if got := q.InternalTopics(); len(got) != 0 {
+			t.Errorf("%s: internal topics %v, want none", q.ID(), got)
+		}
+	}
+	for _, topic := range e.Topics().Topics() {
+		if strings.HasSuffix(topic, "-repartition") {
+			t.Errorf("topic %s created", topic)
+		}
+	}
+}
+
+// TestStreamTimePerTask: each input partition is a task with its own
+// stream time, as in Kafka Streams, so a record far ahead on one partition
+// does not make another partition's records late.
+func TestStreamTimePerTask(t *testing.T) {
+	ctx := context.Background()
+	e, plog := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', partitions=2, value_format='JSON');
+		CREATE TABLE O AS SELECT ID, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY ID;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := e.Queries()[0]
+	rec := func(p int32, id int, ts int64) []executor.Record {
+		return []executor.Record{{Topic: "s", Partition: p, Key: intKey(id), Value: []byte(`{"V":1}`), Timestamp: ts}}
+	}
+	steps := []struct {
+		recs []executor.Record
+		late bool
+	}{
+		{rec(0, 1, 100_000), false},
+		{rec(1, 2, 1_000), false}, // partition 1's stream time is its own
+		{rec(1, 2, 2_000), false},
+		{rec(0, 1, 1_000), true}, // partition 0 is at 100 s: late
+	}
+	for i, s := range steps {
+		before := len(plog.Entries())
+		if err := q.Process(ctx, s.recs); err != nil {
+			t.Fatal(err)
+		}
+		late := len(plog.Entries()) > before
+		if late != s.late {
+			t.Errorf("step %d: late %v, want %v (log %+v)", i, late, s.late, plog.Entries())
+		}
+	}
+	if st, ok := q.StreamTime(); !ok || st != 100_000 {
+		t.Errorf("StreamTime %d %v, want the largest task's 100000", st, ok)
+	}
+	var got []string
+	for _, r := range e.Topics().Records("O") {
+		got = append(got, fmt.Sprintf("%d@%d=%s", binary.BigEndian.Uint32(r.Key[:4]), binary.BigEndian.Uint64(r.Key[4:]), r.Value))
+	}
+	want := `1@100000={"N":1} 2@0={"N":1} 2@0={"N":2}`
+	if strings.Join(got, " ") != want {
+		t.Errorf("outputs %v, want %s", got, want)
+	}
+}
+
+// TestRepartitionedStreamTableJoin joins a stream on a value column with a
+// 3-partition table: the stream's rows are repartitioned with the join key
+// encoded as the table's key, so they reach the task that holds the table
+// partition of that key.
+func TestRepartitionedStreamTableJoin(t *testing.T) {
+	ctx := context.Background()
+	e, plog := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='t', partitions=3, value_format='JSON');
+		CREATE STREAM S (K INT KEY, TID INT) WITH (kafka_topic='s', partitions=3, value_format='JSON');
+		CREATE STREAM J AS SELECT S.K, TID, NAME FROM S JOIN T ON S.TID = T.ID;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := e.Queries()[0]
+	if len(q.InternalTopics()) != 1 {
+		t.Fatalf("internal topics %v, want the join's repartition topic", q.InternalTopics())
+	}
+	const ids, rows = 20, 100
+	for id := range ids {
+		r := executor.Record{Topic: "t", Partition: -1, Key: intKey(id), Value: []byte(fmt.Sprintf(`{"NAME":"n%d"}`, id)), Timestamp: 1}
+		if err := e.Topics().Produce(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k := range rows {
+		r := executor.Record{Topic: "s", Partition: -1, Key: intKey(1000 + k), Value: []byte(fmt.Sprintf(`{"TID":%d}`, k%ids)), Timestamp: 10}
+		if err := e.Topics().Produce(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Pump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := e.Topics().Records("J")
+	if len(out) != rows {
+		t.Fatalf("%d joined rows, want %d (log %+v)", len(out), rows, plog.Entries())
+	}
+	// The result is keyed by the join key, TID.
+	seen := map[int]bool{}
+	for _, r := range out {
+		tid := int(binary.BigEndian.Uint32(r.Key))
+		var k int
+		if _, err := fmt.Sscanf(string(r.Value), `{"K":%d,`, &k); err != nil {
+			t.Fatalf("value %s: %v", r.Value, err)
+		}
+		want := fmt.Sprintf(`{"K":%d,"NAME":"n%d"}`, k, (k-1000)%ids)
+		if tid != (k-1000)%ids || string(r.Value) != want || seen[k] {
+			t.Errorf("key %d: %s, want key %d and %s once", tid, r.Value, (k-1000)%ids, want)
+		}
+		seen[k] = true
+	}
+}
+
+// TestRepartitionCheckpointRestore stops a repartitioning aggregation after
+// every record, restores its checkpoint into a new query on the same
+// topics, and goes on: the outputs are those of an uninterrupted run.
+func TestRepartitionCheckpointRestore(t *testing.T) {
+	ctx := context.Background()
+	const script = `
+		CREATE TABLE T (ID INT PRIMARY KEY, CITY STRING, V INT) WITH (kafka_topic='t', partitions=2, value_format='JSON');
+		CREATE TABLE O AS SELECT CITY, COUNT(*) AS N, SUM(V) AS S FROM T GROUP BY CITY;`
+	var inputs []executor.Record
+	for i := range 12 {
+		// Table updates move ids between cities, and delete some.
+		v := []byte(fmt.Sprintf(`{"CITY":"c%d","V":%d}`, (i*5)%3, i))
+		if i%5 == 4 {
+			v = nil
+		}
+		inputs = append(inputs, executor.Record{Topic: "t", Partition: int32(i % 2), Offset: int64(i / 2), Key: intKey(i % 4), Value: v, Timestamp: int64(i)})
+	}
+	run := func(topics *executor.MemoryTopics, checkpoint []byte, recs []executor.Record) []byte {
+		e, err := New(ctx, WithTopics(topics), WithProcessingLog(&executor.MemoryProcessingLog{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close(ctx)
+		if err := e.Execute(ctx, script); err != nil {
+			t.Fatal(err)
+		}
+		q := e.Queries()[0]
+		if checkpoint != nil {
+			if err := q.RestoreCheckpoint(checkpoint); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range recs {
+			if err := q.Process(ctx, recs[i:i+1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cp, err := q.Checkpoint()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cp
+	}
+	render := func(topics *executor.MemoryTopics) string {
+		var b bytes.Buffer
+		for _, r := range topics.Records("O") {
+			fmt.Fprintf(&b, "%s=%s ", r.Key, r.Value)
+		}
+		return b.String()
+	}
+	whole := executor.NewMemoryTopics()
+	run(whole, nil, inputs)
+	want := render(whole)
+	if !strings.Contains(want, `"N":0`) {
+		t.Fatalf("the inputs should empty a group (subtractions through the topic): %s", want)
+	}
+	for cut := 0; cut <= len(inputs); cut++ {
+		topics := executor.NewMemoryTopics()
+		cp := run(topics, nil, inputs[:cut])
+		run(topics, cp, inputs[cut:])
+		if got := render(topics); got != want {
+			t.Errorf("stopped after %d records:\n got %s\nwant %s", cut, got, want)
+		}
+	}
+}
