@@ -258,6 +258,10 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 	if err != nil {
 		return errors.Join(err, mod.Close(ctx))
 	}
+	single := !e.copartitioned(man)
+	if single {
+		e.cfg.logger.Warn("the join's sources have different partition counts: the query runs as one task over all their partitions (in one instance)", "query", man.QueryID)
+	}
 	exec, err := executor.NewQuery(executor.QueryConfig{
 		Manifest:    man,
 		Instances:   executor.ModuleInstances{Module: mod},
@@ -265,6 +269,7 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 		Log:         e.cfg.log,
 		Filtered:    c.filtered,
 		Repartition: rt,
+		SingleTask:  single,
 	})
 	if err != nil {
 		return errors.Join(err, mod.Close(ctx))
@@ -292,9 +297,7 @@ func (e *Engine) startQuery(ctx context.Context, c *compiled) error {
 // checkCopartitioned refuses, with ksqlDB's message, a join of two declared
 // sources whose topics have different partition counts: ksqlDB joins
 // partition p of one side with partition p of the other, which only works
-// when both sides are partitioned alike, and a query that ksqlDB refuses
-// should not run here (where a query is one task over all partitions, so
-// it would). As in ksqlDB's tests, foreign-key joins (which repartition)
+// when both sides are partitioned alike (here too: a task per partition). As in ksqlDB's tests, foreign-key joins (which repartition)
 // and sources written by persistent queries are not checked (joins.json,
 // "table join pipeline", joins a 4-partition sink with a 1-partition
 // table).

@@ -31,7 +31,7 @@ func InternalTopic(serviceID, queryID, name string) string {
 // partitions of the inputs that are not repartitioned (whose partitions
 // the repartitioned rows must meet), else of the largest input.
 func (e *Engine) repartitionTopic(man *sdk.Manifest) (executor.RepartitionTopic, error) {
-	if man.Pipeline.Operator == nil || man.Pipeline.SingleTask {
+	if man.Pipeline.Operator == nil || man.Pipeline.SingleTask || !e.copartitioned(man) {
 		return executor.RepartitionTopic{}, nil
 	}
 	need, largest, fixed := false, 0, 0
@@ -75,4 +75,28 @@ func (e *Engine) repartitionTopic(man *sdk.Manifest) (executor.RepartitionTopic,
 			name, have, parts)
 	}
 	return executor.RepartitionTopic{Name: name, Partitions: have}, nil
+}
+
+// copartitioned reports whether a join's inputs that are not repartitioned
+// have the same partition count, so that task p can join partition p of
+// each. CREATE refuses declared sources that are not (checkCopartitioned);
+// a sink of another query may still differ, as ksqlDB's tests allow: such a
+// join runs as one task over all partitions instead (with a warning),
+// which gives the right results in one instance.
+func (e *Engine) copartitioned(man *sdk.Manifest) bool {
+	if man.Pipeline.Operator == nil || man.Pipeline.Operator.Join == nil {
+		return true
+	}
+	n := 0
+	for _, in := range man.Pipeline.Inputs {
+		if in.Repartition || in.Source < 0 || in.Source >= len(man.Sources) {
+			continue
+		}
+		p := e.topics.Partitions(man.Sources[in.Source].Topic)
+		if n != 0 && p != n {
+			return false
+		}
+		n = p
+	}
+	return true
 }

@@ -274,3 +274,43 @@ func TestRepartitionCheckpointRestore(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinOfUnequalPartitionsRunsAsOneTask: a join of a query's 4-partition
+// sink with a 1-partition table (which CREATE allows, as ksqlDB's tests do)
+// cannot pair partition p with partition p; it runs as one task and joins
+// rows of every partition.
+func TestJoinOfUnequalPartitionsRunsAsOneTask(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE TABLE A (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='a', partitions=4, value_format='JSON');
+		CREATE TABLE A2 WITH (PARTITIONS=4) AS SELECT * FROM A;
+		CREATE TABLE B (ID INT PRIMARY KEY, Y STRING) WITH (kafka_topic='b', partitions=1, value_format='JSON');
+		CREATE TABLE J AS SELECT A2.ID, X, Y FROM A2 JOIN B ON A2.ID = B.ID;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range 8 {
+		for _, r := range []executor.Record{
+			{Topic: "b", Partition: 0, Key: intKey(id), Value: []byte(fmt.Sprintf(`{"Y":"y%d"}`, id)), Timestamp: 1},
+			{Topic: "a", Partition: -1, Key: intKey(id), Value: []byte(fmt.Sprintf(`{"X":"x%d"}`, id)), Timestamp: 2},
+		} {
+			if err := e.Topics().Produce(ctx, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := e.Pump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	parts := map[int32]bool{}
+	for _, r := range e.Topics().Records("A2") {
+		parts[r.Partition] = true
+	}
+	if len(parts) < 2 {
+		t.Fatalf("A2's rows are in partitions %v: the test needs several", parts)
+	}
+	if n := e.Topics().Len("J"); n != 8 {
+		t.Errorf("%d joined rows, want 8", n)
+	}
+}

@@ -99,14 +99,14 @@ func needsPipeline(man *sdk.Manifest) bool {
 }
 
 // newPipeline prepares the stateful path of q.
-func newPipeline(q *Query, rt RepartitionTopic) (*pipeline, error) {
+func newPipeline(q *Query, rt RepartitionTopic, single bool) (*pipeline, error) {
 	man := q.man
 	op := man.Pipeline.Operator
 	if op == nil {
 		return nil, fmt.Errorf("query %s: %w: a pipeline with a final stage but no host operator", q.id, ErrNotSupported)
 	}
 	p := &pipeline{byTopic: map[string][]int{}, tasks: map[int32]*opTask{}, prevs: map[int32]*state.Table{},
-		single: man.Pipeline.SingleTask}
+		single: man.Pipeline.SingleTask || single}
 	for i, in := range man.Pipeline.Inputs {
 		pi, err := newPipeInput(q, in)
 		if err != nil {
@@ -748,7 +748,7 @@ func newStatefulQuery(cfg QueryConfig) (*Query, error) {
 	if q.sinkVal, err = serde.NewValue(q.sink); err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.id, err)
 	}
-	if q.pipe, err = newPipeline(q, cfg.Repartition); err != nil {
+	if q.pipe, err = newPipeline(q, cfg.Repartition, cfg.SingleTask); err != nil {
 		return nil, err
 	}
 	return q, nil

@@ -62,6 +62,10 @@ type QueryConfig struct {
 	// for repartitioning (sdk.InputStep.Repartition); the caller creates
 	// it and feeds its records back to Process. Unused by other queries.
 	Repartition RepartitionTopic
+	// SingleTask runs a stateful query as one task over all partitions of
+	// its inputs, as sdk.Pipeline.SingleTask does (the caller sets it for a
+	// join whose inputs are not co-partitioned).
+	SingleTask bool
 }
 
 // input bindings: where a stage input column (or a sink column of a query
