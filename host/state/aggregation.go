@@ -280,6 +280,11 @@ func (a *Aggregation) group(kg *keyGroup, w Window) *Group {
 		return kg.wins[i]
 	}
 	g := a.newGroup(kg.key, w, true)
+	if kg.wins == nil && a.win != nil {
+		// A key of a windowed aggregation mostly has a few windows:
+		// fewer steps to grow through.
+		kg.wins = make([]*Group, 0, 4)
+	}
 	kg.wins = slices.Insert(kg.wins, i, g)
 	if a.win != nil {
 		a.waitFinal(kg, g)
