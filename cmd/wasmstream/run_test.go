@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -202,6 +204,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"no persistent query", []string{"run", noQuery}, 1, "start no persistent query"},
 		{"bad sql", []string{"run", bad}, 1, "queries.sql"},
 		{"bad config value", []string{"run", "--set", "wasmstream.status.interval=soon", noQuery}, 1, "wasmstream.status.interval"},
+		{"negative idle flag", []string{"run", "--emit-final-idle", "-1s", query}, 2, "--emit-final-idle -1s: must not be negative"},
+		{"idle key not a number", []string{"run", "--set", emitFinalIdleKey + "=soon", query}, 1, emitFinalIdleKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,5 +281,77 @@ func TestRunModule(t *testing.T) {
 	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+}
+
+// TestRunEmitFinalIdle checks where run's EMIT FINAL idle close comes from:
+// wasmstream.emit.final.idle.ms in the configuration, overridden by
+// --emit-final-idle, and that the value in effect is what SHOW PROPERTIES
+// lists.
+func TestRunEmitFinalIdle(t *testing.T) {
+	props := func(content string) string {
+		p := filepath.Join(t.TempDir(), "ksql.properties")
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	withKey := props(emitFinalIdleKey + "=30000\n")
+	tests := []struct {
+		name      string
+		args      []string
+		want      time.Duration
+		wantShown string // the entry's value
+		wantErr   string // configure's or Load's error, if any
+	}{
+		{name: "default: off", want: 0, wantShown: "0"},
+		{name: "the key", args: []string{"--config", withKey}, want: 30 * time.Second, wantShown: "30000"},
+		{name: "the key through --set", args: []string{"--set", emitFinalIdleKey + "=1500"}, want: 1500 * time.Millisecond, wantShown: "1500"},
+		{name: "flag over the key", args: []string{"--config", withKey, "--emit-final-idle", "2s"}, want: 2 * time.Second, wantShown: "2000"},
+		{name: "flag 0 turns the key off", args: []string{"--config", withKey, "--emit-final-idle", "0"}, want: 0, wantShown: "0"},
+		{name: "flag over --set, in either order", args: []string{"--emit-final-idle", "1m", "--set", emitFinalIdleKey + "=5"}, want: time.Minute, wantShown: "60000"},
+		{name: "below a millisecond stays on", args: []string{"--emit-final-idle", "1500us"}, want: 2 * time.Millisecond, wantShown: "2"},
+		{name: "negative flag", args: []string{"--emit-final-idle", "-1s"}, wantErr: "--emit-final-idle -1s: must not be negative"},
+		{name: "negative key", args: []string{"--set", emitFinalIdleKey + "=-1"}, wantErr: emitFinalIdleKey},
+		{name: "key not a number", args: []string{"--config", props(emitFinalIdleKey + "=30s\n")}, wantErr: emitFinalIdleKey + " (from file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("run", flag.ContinueOnError)
+			var cf configFlags
+			cf.register(fs)
+			var rf runFlags
+			rf.register(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			err := rf.configure(fs, &cf)
+			var cfg *config.Config
+			if err == nil {
+				cfg, err = cf.load("run", nil, io.Discard)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := liveOptions(cfg, nil, io.Discard, nil, nil, false)
+			if opts.EmitFinalIdle != tt.want {
+				t.Errorf("live.Options.EmitFinalIdle = %v, want %v", opts.EmitFinalIdle, tt.want)
+			}
+			var shown string
+			for _, e := range cfg.Entries() {
+				if e.Key == emitFinalIdleKey {
+					shown = e.Value
+				}
+			}
+			if shown != tt.wantShown {
+				t.Errorf("SHOW PROPERTIES lists %s = %q, want %q", emitFinalIdleKey, shown, tt.wantShown)
+			}
+		})
 	}
 }
