@@ -114,6 +114,10 @@ type TopicDecl struct {
 // Post holds a test's post-conditions.
 type Post struct {
 	Sources []*PostSource
+	// TopicBlacklist is a regular expression no created topic may match
+	// (ksqlDB's tests use ".*-repartition": the query must not
+	// repartition); "" for none.
+	TopicBlacklist string
 }
 
 // PostSource is an expected catalog entry after the statements ran.
@@ -278,6 +282,9 @@ func parseTest(raw any) (*Test, error) {
 
 func parsePost(m map[string]any) *Post {
 	p := &Post{}
+	if topics, ok := m["topics"].(map[string]any); ok {
+		p.TopicBlacklist, _ = topics["blacklist"].(string)
+	}
 	srcs, _ := m["sources"].([]any)
 	for _, rs := range srcs {
 		sm, ok := rs.(map[string]any)

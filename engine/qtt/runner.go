@@ -509,13 +509,26 @@ func headersMatch(actual []executor.Header, expected []Header) bool {
 }
 
 // checkPost checks the post-conditions on sources (name, type, schema, key
-// format with window, value format). Topic blacklists are about ksqlDB's
-// internal topics and are not checked.
+// format with window, value format) and the topic blacklist: a test that
+// forbids "-repartition" topics checks that a query repartitions only
+// where ksqlDB does.
 func checkPost(v *Variant, e *engine.Engine) []string {
 	if v.Test.Post == nil {
 		return nil
 	}
 	var diffs []string
+	if bl := v.Test.Post.TopicBlacklist; bl != "" {
+		re, err := regexp.Compile("^(?:" + bl + ")$")
+		if err != nil {
+			diffs = append(diffs, fmt.Sprintf("post-condition: topic blacklist %q: %v", bl, err))
+		} else if mem := e.Topics(); mem != nil {
+			for _, t := range mem.Topics() {
+				if re.MatchString(t) {
+					diffs = append(diffs, fmt.Sprintf("post-condition: topic %s was created; the test forbids topics matching %s", t, bl))
+				}
+			}
+		}
+	}
 	for _, ps := range v.Test.Post.Sources {
 		src, ok := e.Source(ps.Name)
 		if !ok {
