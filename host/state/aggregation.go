@@ -50,19 +50,18 @@ type Update struct {
 
 // keyGroup holds the groups of one GROUP BY key: the key once (its encoding
 // as the map key, its values shared by the groups' Key) and the key's
-// windows. A key has few live windows (retention over advance, or its
-// sessions), so a short slice searched from its newest end finds a window
-// faster than a map keyed by key and window, and without storing the key
-// per window.
+// windows, in a slice: records mostly go to a key's newest windows, found
+// at its end (or in keyRef.last) faster than in a map keyed by key and
+// window, and a key's windows expire from its front.
 type keyGroup struct {
 	id string // AppendKey encoding: the Aggregation.keys map key
 	// key is shared by every group's Key; its strings are parts of id, so
 	// that the key's bytes are held once.
 	key []sdk.Value
-	// wins are the key's groups by ascending window start (one, with the
-	// zero window, for a non-windowed aggregation). Each group is its own
-	// allocation, as the executor keeps &Group.Emitted until its batch is
-	// flushed: a group must not move.
+	// wins are the key's groups by ascending window start, then end (one,
+	// with the zero window, for a non-windowed aggregation). They are
+	// pointers: a group never moves, as the executor keeps &Group.Emitted
+	// until its batch is flushed.
 	wins []*Group
 }
 
@@ -78,19 +77,33 @@ type keyRef struct {
 
 // find returns the index of w in kg.wins, or where to insert it.
 func (kg *keyGroup) find(w Window) (int, bool) {
-	// Records mostly fall into the newest window: search from the end.
-	i := len(kg.wins)
-	for i > 0 {
-		g := kg.wins[i-1]
-		if g.Win == w {
+	// Records mostly fall into the newest windows: look at the last few,
+	// then search the others in halves (with a long grace or retention, a
+	// key can hold thousands of windows).
+	n := len(kg.wins)
+	lo := max(0, n-findNewest)
+	for i := n; i > lo; i-- {
+		switch c := cmpWindow(kg.wins[i-1].Win, w); {
+		case c == 0:
 			return i - 1, true
+		case c < 0:
+			return i, false
 		}
-		if g.Win.Start < w.Start || g.Win.Start == w.Start && g.Win.End < w.End {
-			break
-		}
-		i--
 	}
-	return i, false
+	return slices.BinarySearchFunc(kg.wins[:lo], w, func(g *Group, w Window) int { return cmpWindow(g.Win, w) })
+}
+
+// findNewest is how many of a key's newest windows find looks at one by
+// one: a record of a HOPPING window of up to this many advances finds all
+// its windows among them.
+const findNewest = 8
+
+// cmpWindow orders windows by start, then end.
+func cmpWindow(x, y Window) int {
+	if c := cmp.Compare(x.Start, y.Start); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.End, y.End)
 }
 
 // Aggregation is the state of one GROUP BY operator in a task: groups with
@@ -574,10 +587,14 @@ func (a *Aggregation) expire() {
 	for id, ref := range a.keys {
 		kg := ref.kg
 		keep := kg.wins[:0]
-		for _, g := range kg.wins {
+		i := 0
+		for ; i < len(kg.wins); i++ {
+			g := kg.wins[i]
 			old := g.Win.End <= closeTime && g.Win.Start < horizon
 			if session {
 				old = g.Win.End < closeTime && g.Win.End < horizon
+			} else if g.Win.Start >= horizon {
+				break // nor any later window: they are by start
 			}
 			if old && (g.Closed || !a.emitFinal) {
 				if g == ref.last {
@@ -588,6 +605,7 @@ func (a *Aggregation) expire() {
 			}
 			keep = append(keep, g)
 		}
+		keep = append(keep, kg.wins[i:]...)
 		clear(kg.wins[len(keep):]) // let the dropped groups go
 		if len(keep) == 0 {
 			delete(a.keys, id)

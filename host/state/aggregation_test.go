@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -64,6 +65,55 @@ func TestAggregationKeepsItsKey(t *testing.T) {
 	}
 	if want := map[string]bool{"key-a": true, "key-b": true, "key-c": true}; !reflect.DeepEqual(seen, want) {
 		t.Errorf("keys of the updates %v, want %v", seen, want)
+	}
+}
+
+// TestManyWindowsPerKey feeds records out of order into many windows of
+// few keys (a long grace), so that windows are found and created anywhere
+// in a key's list, and checks every update against a count per key and
+// window kept aside, and that each key's windows stay in order.
+func TestManyWindowsPerKey(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		win  sdk.Window
+	}{
+		{"tumbling", sdk.Window{Type: sdk.WindowTumbling, SizeMs: 10, GraceMs: 100_000, RetentionMs: -1}},
+		{"hopping", sdk.Window{Type: sdk.WindowHopping, SizeMs: 40, AdvanceMs: 10, GraceMs: 100_000, RetentionMs: -1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := NewWindows(&tt.win)
+			a := NewAggregation([]Func{mustFunc(t, sdk.AggCountStar, 0)}, &w, false)
+			type kw struct {
+				key   string
+				start int64
+			}
+			want := map[kw]int64{}
+			rng := rand.New(rand.NewPCG(3, 4))
+			updates := 0
+			emit := func(u Update) error {
+				k := kw{u.Group.Key[0].S, u.Win.Start}
+				want[k]++
+				if got := a.Result(u.Group, 0).I; got != want[k] || u.Win.End != u.Win.Start+w.Size {
+					t.Fatalf("window %v of %s: count %d, want %d", u.Win, k.key, got, want[k])
+				}
+				updates++
+				return nil
+			}
+			for range 3000 {
+				key := []sdk.Value{sdk.Str(string(rune('a' + rng.IntN(3))))}
+				if _, err := a.Add(key, []sdk.Value{{}}, rng.Int64N(5000), emit); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if updates < 3000 || a.Len() != len(want) {
+				t.Errorf("%d updates, %d windows held, %d seen", updates, a.Len(), len(want))
+			}
+			for id, ref := range a.keys {
+				if !slices.IsSortedFunc(ref.kg.wins, func(x, y *Group) int { return cmpWindow(x.Win, y.Win) }) {
+					t.Errorf("the windows of key %q are out of order", id)
+				}
+			}
+		})
 	}
 }
 
