@@ -18,10 +18,13 @@
 // transaction in two phases (see exactlyOnceTxn). The delivery interface is
 // where the two differ.
 //
-// Stateful queries keep their state in a local checkpoint per query
-// (Options.CheckpointDir), so a stateful query runs in one instance per
-// service id; changelog topics, which would let state move between
-// instances, are to come.
+// A stateful query whose GROUP BY or join key is not its sources' Kafka
+// key also consumes its repartition topic (engine.Query.InternalTopics):
+// the rows it wrote there keyed by the new key come back to the task of
+// their partition. Stateful queries keep their state (per task) in a local
+// checkpoint per query (Options.CheckpointDir), so a stateful query runs in
+// one instance per service id; changelog topics, which would let a task's
+// state move between instances, are to come.
 package live
 
 import (

@@ -7,11 +7,12 @@
 // # Tasks and stream time
 //
 // A task is the unit that owns state: one persistent query over one set of
-// co-partitioned input partitions. The in-process executor runs a stateful
-// query as a single task over all the partitions of its sources (it does
-// not repartition: a GROUP BY on a value column must see every record of a
-// group, which Kafka Streams achieves with a repartition topic and per
-// partition tasks). Each operator's stream time is the largest record
+// co-partitioned input partitions (partition p of each source, or of the
+// query's repartition topic when its GROUP BY or join key is not the
+// sources' Kafka key); the executor creates a store of this package per
+// task. A foreign-key join, whose right rows meet left rows of every
+// partition, is one task over all partitions. Each operator's stream time
+// is the largest record
 // timestamp that operator has seen in its task; it only moves forward, and
 // it decides when windows close (grace period), when EMIT FINAL results are
 // emitted and when state expires (retention). Records that a WHERE clause
