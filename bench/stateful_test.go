@@ -356,8 +356,17 @@ func (t *timing) report(b *testing.B, n float64) {
 // swapping which goes first (the second finds the poll in the CPU cache),
 // and adds each path's time to its total.
 func (t *timing) runAlternating(ctx context.Context, recs []executor.Record, eng, nat func(context.Context, []executor.Record) error) error {
+	return t.runAlternatingPair(ctx, recs, recs, eng, nat)
+}
+
+// runAlternatingPair is runAlternating with each path's own records (of
+// the same length).
+func (t *timing) runAlternatingPair(ctx context.Context, recs, natRecs []executor.Record, eng, nat func(context.Context, []executor.Record) error) error {
 	for j := 0; j < len(recs); j += pollSize {
-		poll := recs[j:min(j+pollSize, len(recs))]
+		ep, np := recs[j:min(j+pollSize, len(recs))], natRecs[j:min(j+pollSize, len(natRecs))]
+		eng, nat := func(ctx context.Context, _ []executor.Record) error { return eng(ctx, ep) },
+			func(ctx context.Context, _ []executor.Record) error { return nat(ctx, np) }
+		poll := ep
 		first, second := eng, nat
 		t1, t2 := &t.eng, &t.nat
 		if (j/pollSize)%2 == 1 {
