@@ -328,7 +328,9 @@ type groupSlabs struct {
 	accs slab[Acc]
 }
 
-// slabBytes is about the size of the chunks a slab allocates.
+// slabBytes is about the size of the largest chunks a slab allocates. The
+// first are small, each twice the last, so that an aggregation of few
+// groups (a query has one per partition) holds little more than them.
 const slabBytes = 8 << 10
 
 // slab allocates values of T in chunks of about slabBytes: one allocation
@@ -338,13 +340,17 @@ const slabBytes = 8 << 10
 // same stream time and expire at about the same time, so that holds little
 // beyond them. Sessions, merged and replaced all the time, are allocated
 // one by one.
-type slab[T any] struct{ free []T }
+type slab[T any] struct {
+	free  []T
+	chunk int // the length of the last chunk
+}
 
 // take returns n new zero values, consecutive.
 func (s *slab[T]) take(n int) []T {
 	if len(s.free) < n {
 		var zero T
-		s.free = make([]T, max(n, slabBytes/int(unsafe.Sizeof(zero))))
+		s.chunk = max(n, min(2*s.chunk, slabBytes/int(unsafe.Sizeof(zero))), 4)
+		s.free = make([]T, s.chunk)
 	}
 	v := s.free[:n:n]
 	s.free = s.free[n:]

@@ -117,6 +117,47 @@ func TestManyWindowsPerKey(t *testing.T) {
 	}
 }
 
+// TestAddToWindowsAllocatesNothing checks that a record whose windows
+// exist allocates nothing, whether they are the key's last (tumbling) or
+// found in its list (hopping, non-windowed after a restore).
+func TestAddToWindowsAllocatesNothing(t *testing.T) {
+	tumbling := NewWindows(&sdk.Window{Type: sdk.WindowTumbling, SizeMs: 1000, GraceMs: -1, RetentionMs: -1})
+	hopping := NewWindows(&sdk.Window{Type: sdk.WindowHopping, SizeMs: 1000, AdvanceMs: 100, GraceMs: -1, RetentionMs: -1})
+	for _, tt := range []struct {
+		name string
+		win  *Windows
+	}{{"non-windowed", nil}, {"tumbling", &tumbling}, {"hopping", &hopping}} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := NewAggregation([]Func{mustFunc(t, sdk.AggSum, sdk.TypeBigInt)}, tt.win, false)
+			keys := [][]sdk.Value{{sdk.Str("a")}, {sdk.Str("b")}}
+			args := []sdk.Value{sdk.BigInt(1)}
+			emit := func(Update) error { return nil }
+			for i := range 2000 { // creates the windows, grows the map
+				if _, err := a.Add(keys[i%2], args, int64(i%500), emit); err != nil {
+					t.Fatal(err)
+				}
+			}
+			snap, err := a.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Restore(snap); err != nil { // no key's last window known
+				t.Fatal(err)
+			}
+			i := 0
+			allocs := testing.AllocsPerRun(500, func() {
+				i++
+				if _, err := a.Add(keys[i%2], args, int64(i%500), emit); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%v allocations per record", allocs)
+			}
+		})
+	}
+}
+
 // BenchmarkAggregationWindowed is the state's part of bench's
 // BenchmarkWindowedCount: COUNT(*) per device over tumbling 5-second windows
 // (default grace, so that none expires), 1M events from 10,000 devices,
