@@ -570,15 +570,21 @@ func (q *Query) drainRepartition(ctx context.Context, topics *executor.MemoryTop
 	if q.repartition == "" {
 		return nil
 	}
-	for p := int32(0); p < int32(topics.Partitions(q.repartition)); p++ {
-		k := tp{q.repartition, p}
-		recs, err := topics.Fetch(q.repartition, p, q.offsets[k], 1<<30)
-		if err != nil || len(recs) == 0 {
-			continue
-		}
-		q.offsets[k] = recs[len(recs)-1].Offset + 1
-		if err := q.exec.Process(ctx, recs); err != nil {
-			return err
+	// A row read back can write another (a join's result, repartitioned
+	// for the aggregation over it): read until the topic is drained.
+	for more := true; more; {
+		more = false
+		for p := int32(0); p < int32(topics.Partitions(q.repartition)); p++ {
+			k := tp{q.repartition, p}
+			recs, err := topics.Fetch(q.repartition, p, q.offsets[k], 1<<30)
+			if err != nil || len(recs) == 0 {
+				continue
+			}
+			more = true
+			q.offsets[k] = recs[len(recs)-1].Offset + 1
+			if err := q.exec.Process(ctx, recs); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

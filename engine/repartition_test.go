@@ -209,70 +209,115 @@ func TestRepartitionedStreamTableJoin(t *testing.T) {
 	}
 }
 
-// TestRepartitionCheckpointRestore stops a repartitioning aggregation after
+// TestRepartitionCheckpointRestore stops a repartitioning query after
 // every record, restores its checkpoint into a new query on the same
-// topics, and goes on: the outputs are those of an uninterrupted run.
+// topics, and goes on: the outputs are those of an uninterrupted run. The
+// queries: a table aggregation by a value column (subtractions through the
+// topic) and an aggregation over a stream-table join (the stream and the
+// join's rows both through the topic), on 2 partitions.
 func TestRepartitionCheckpointRestore(t *testing.T) {
 	ctx := context.Background()
-	const script = `
-		CREATE TABLE T (ID INT PRIMARY KEY, CITY STRING, V INT) WITH (kafka_topic='t', partitions=2, value_format='JSON');
-		CREATE TABLE O AS SELECT CITY, COUNT(*) AS N, SUM(V) AS S FROM T GROUP BY CITY;`
-	var inputs []executor.Record
+	var tableInputs []executor.Record
 	for i := range 12 {
 		// Table updates move ids between cities, and delete some.
 		v := []byte(fmt.Sprintf(`{"CITY":"c%d","V":%d}`, (i*5)%3, i))
 		if i%5 == 4 {
 			v = nil
 		}
-		inputs = append(inputs, executor.Record{Topic: "t", Partition: int32(i % 2), Offset: int64(i / 2), Key: intKey(i % 4), Value: v, Timestamp: int64(i)})
+		tableInputs = append(tableInputs, executor.Record{Topic: "t", Partition: int32(i % 2), Offset: int64(i / 2), Key: intKey(i % 4), Value: v, Timestamp: int64(i)})
 	}
-	run := func(topics *executor.MemoryTopics, checkpoint []byte, recs []executor.Record) []byte {
-		e, err := New(ctx, WithTopics(topics), WithProcessingLog(&executor.MemoryProcessingLog{}))
-		if err != nil {
-			t.Fatal(err)
+	var joinInputs []executor.Record
+	offsets := map[string]int64{}
+	add := func(topic string, p int32, key []byte, v string, ts int64) {
+		joinInputs = append(joinInputs, executor.Record{Topic: topic, Partition: p, Offset: offsets[fmt.Sprint(topic, p)], Key: key, Value: []byte(v), Timestamp: ts})
+		offsets[fmt.Sprint(topic, p)]++
+	}
+	for id := range 4 {
+		// The table keyed by id, partitioned as a producer would.
+		key := intKey(id)
+		add("c", int32(toPartition(key, 2)), key, fmt.Sprintf(`{"CITY":"c%d"}`, id%2), 0)
+	}
+	for i := range 14 {
+		add("m", int32(i%2), intKey(100+i), fmt.Sprintf(`{"CID":%d,"AMOUNT":%d}`, i%5, i), int64(1+i))
+		if i == 7 {
+			add("c", int32(toPartition(intKey(1), 2)), intKey(1), `{"CITY":"c0"}`, 8)
 		}
-		defer e.Close(ctx)
-		if err := e.Execute(ctx, script); err != nil {
-			t.Fatal(err)
-		}
-		q := e.Queries()[0]
-		if checkpoint != nil {
-			if err := q.RestoreCheckpoint(checkpoint); err != nil {
-				t.Fatal(err)
+	}
+	tests := []struct {
+		name, script string
+		inputs       []executor.Record
+		sanity       string
+	}{
+		{"table aggregation", `
+			CREATE TABLE T (ID INT PRIMARY KEY, CITY STRING, V INT) WITH (kafka_topic='t', partitions=2, value_format='JSON');
+			CREATE TABLE O AS SELECT CITY, COUNT(*) AS N, SUM(V) AS S FROM T GROUP BY CITY;`, tableInputs, `"N":0`},
+		{"aggregation over a join", `
+			CREATE TABLE C (ID INT PRIMARY KEY, CITY STRING) WITH (kafka_topic='c', partitions=2, value_format='JSON');
+			CREATE STREAM M (MID INT KEY, CID INT, AMOUNT INT) WITH (kafka_topic='m', partitions=2, value_format='JSON');
+			CREATE TABLE O AS SELECT C.CITY AS CITY, COUNT(*) AS N, SUM(AMOUNT) AS S FROM M JOIN C ON M.CID = C.ID GROUP BY C.CITY;`, joinInputs, `c1={"N":5,"S":31}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			run := func(topics *executor.MemoryTopics, checkpoint []byte, recs []executor.Record) []byte {
+				e, err := New(ctx, WithTopics(topics), WithProcessingLog(&executor.MemoryProcessingLog{}))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer e.Close(ctx)
+				if err := e.Execute(ctx, tc.script); err != nil {
+					t.Fatal(err)
+				}
+				q := e.Queries()[0]
+				if len(q.InternalTopics()) != 1 {
+					t.Fatalf("internal topics %v, want a repartition topic", q.InternalTopics())
+				}
+				if checkpoint != nil {
+					if err := q.RestoreCheckpoint(checkpoint); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i := range recs {
+					if err := q.Process(ctx, recs[i:i+1]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				cp, err := q.Checkpoint()
+				if err != nil {
+					t.Fatal(err)
+				}
+				return cp
 			}
-		}
-		for i := range recs {
-			if err := q.Process(ctx, recs[i:i+1]); err != nil {
-				t.Fatal(err)
+			render := func(topics *executor.MemoryTopics) string {
+				var b bytes.Buffer
+				for _, r := range topics.Records("O") {
+					fmt.Fprintf(&b, "%s=%s ", r.Key, r.Value)
+				}
+				return b.String()
 			}
-		}
-		cp, err := q.Checkpoint()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cp
+			whole := executor.NewMemoryTopics()
+			run(whole, nil, tc.inputs)
+			want := render(whole)
+			if !strings.Contains(want, tc.sanity) {
+				t.Fatalf("the outputs lack %s: %s", tc.sanity, want)
+			}
+			for cut := 0; cut <= len(tc.inputs); cut++ {
+				topics := executor.NewMemoryTopics()
+				cp := run(topics, nil, tc.inputs[:cut])
+				run(topics, cp, tc.inputs[cut:])
+				if got := render(topics); got != want {
+					t.Errorf("stopped after %d records:\n got %s\nwant %s", cut, got, want)
+				}
+			}
+		})
 	}
-	render := func(topics *executor.MemoryTopics) string {
-		var b bytes.Buffer
-		for _, r := range topics.Records("O") {
-			fmt.Fprintf(&b, "%s=%s ", r.Key, r.Value)
-		}
-		return b.String()
-	}
-	whole := executor.NewMemoryTopics()
-	run(whole, nil, inputs)
-	want := render(whole)
-	if !strings.Contains(want, `"N":0`) {
-		t.Fatalf("the inputs should empty a group (subtractions through the topic): %s", want)
-	}
-	for cut := 0; cut <= len(inputs); cut++ {
-		topics := executor.NewMemoryTopics()
-		cp := run(topics, nil, inputs[:cut])
-		run(topics, cp, inputs[cut:])
-		if got := render(topics); got != want {
-			t.Errorf("stopped after %d records:\n got %s\nwant %s", cut, got, want)
-		}
-	}
+}
+
+// toPartition is the partition Kafka's default partitioner gives key.
+func toPartition(key []byte, n int) int32 {
+	topics := executor.NewMemoryTopics()
+	_ = topics.CreateTopic("x", n)
+	pos, _ := topics.Append(&executor.Record{Topic: "x", Partition: -1, Key: key})
+	return pos.Partition
 }
 
 // TestJoinOfUnequalPartitionsRunsAsOneTask: a join of a query's 4-partition

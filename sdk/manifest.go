@@ -64,6 +64,9 @@ type Pipeline struct {
 	// Final is the index into Stages of the stage applied after the host
 	// operators, or -1.
 	Final int `msgpack:"final"`
+	// Between is set for an aggregation over a join: the stage the join's
+	// result rows go through before the aggregation.
+	Between *BetweenStep `msgpack:"between,omitempty"`
 	// SingleTask says the operator's state cannot be split by partition:
 	// a foreign-key join (every right row may join left rows of any
 	// partition) or a chain of joins whose later keys differ from the
@@ -71,6 +74,18 @@ type Pipeline struct {
 	// inputs, in one instance. Otherwise the operator's state is kept per
 	// task: per partition of its (co-partitioned or repartitioned) inputs.
 	SingleTask bool `msgpack:"single_task,omitempty"`
+}
+
+// BetweenStep is the stage between a join and the aggregation over its
+// results.
+type BetweenStep struct {
+	// Stage indexes Manifest.Stages: it reads the join's output row (by
+	// name) and outputs the aggregation's GROUP BY columns and arguments.
+	Stage int `msgpack:"stage"`
+	// Repartition says the aggregation's GROUP BY is not the join key:
+	// the stage's rows go through the repartition topic, as a repartitioned
+	// input's do.
+	Repartition bool `msgpack:"repartition,omitempty"`
 }
 
 // InputStep is what happens to the records of one source before any host
@@ -166,8 +181,14 @@ func (m *Manifest) Validate() error {
 		return fmt.Errorf("manifest: pipeline final stage %d of %d", m.Pipeline.Final, len(m.Stages))
 	}
 	if op := m.Pipeline.Operator; op != nil {
-		if (op.Aggregate == nil) == (op.Join == nil) {
-			return errors.New("manifest: an operator must be exactly one of aggregate or join")
+		between := m.Pipeline.Between
+		switch {
+		case op.Aggregate == nil && op.Join == nil:
+			return errors.New("manifest: an operator must be an aggregate, a join, or both")
+		case (op.Aggregate != nil && op.Join != nil) != (between != nil):
+			return errors.New("manifest: an aggregation over a join, and only it, has a between stage")
+		case between != nil && (between.Stage < 0 || between.Stage >= len(m.Stages)):
+			return fmt.Errorf("manifest: pipeline between stage %d of %d", between.Stage, len(m.Stages))
 		}
 		if j := op.Join; j != nil {
 			n := len(m.Pipeline.Inputs)
@@ -181,7 +202,7 @@ func (m *Manifest) Validate() error {
 			}
 		}
 		if a := op.Aggregate; a != nil {
-			if len(m.Pipeline.Inputs) != 1 {
+			if len(m.Pipeline.Inputs) != 1 && op.Join == nil {
 				return fmt.Errorf("manifest: an aggregation reads one input, not %d", len(m.Pipeline.Inputs))
 			}
 			if w := a.Window; w != nil && (w.SizeMs <= 0 || w.AdvanceMs < 0 || (w.Type == WindowHopping && (w.AdvanceMs == 0 || w.AdvanceMs > w.SizeMs))) {

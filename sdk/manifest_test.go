@@ -54,10 +54,19 @@ func TestValidateOperator(t *testing.T) {
 			m.Pipeline.Operator.Aggregate.Window = &Window{Type: WindowSession, SizeMs: 5, GraceMs: -1, RetentionMs: -1}
 		}, ""},
 		{"valid unwindowed aggregation", 1, func(m *Manifest) { m.Pipeline.Operator.Aggregate.Window = nil }, ""},
-		{"empty operator", 1, func(m *Manifest) { m.Pipeline.Operator = &Operator{} }, "exactly one of aggregate or join"},
-		{"both kinds", 2, func(m *Manifest) {
+		{"empty operator", 1, func(m *Manifest) { m.Pipeline.Operator = &Operator{} }, "must be an aggregate, a join, or both"},
+		{"both kinds without a between stage", 2, func(m *Manifest) {
 			m.Pipeline.Operator.Aggregate = &Aggregate{GroupBy: []string{"stage_0_OUT"}}
-		}, "exactly one of aggregate or join"},
+		}, "has a between stage"},
+		{"aggregation over a join", 2, func(m *Manifest) {
+			m.Pipeline.Operator.Aggregate = &Aggregate{GroupBy: []string{"stage_0_OUT"}}
+			m.Pipeline.Between = &BetweenStep{Stage: 0}
+		}, ""},
+		{"between stage out of range", 2, func(m *Manifest) {
+			m.Pipeline.Operator.Aggregate = &Aggregate{GroupBy: []string{"stage_0_OUT"}}
+			m.Pipeline.Between = &BetweenStep{Stage: 9}
+		}, "between stage 9"},
+		{"between stage without a join", 1, func(m *Manifest) { m.Pipeline.Between = &BetweenStep{Stage: 0} }, "has a between stage"},
 		{"join side out of range", 2, func(m *Manifest) { m.Pipeline.Operator.Join.Right = 2 }, "join sides 0 and 2 of 2 inputs"},
 		{"negative join side", 2, func(m *Manifest) { m.Pipeline.Operator.Join.Left = -1 }, "join sides -1 and 1"},
 		{"join of a side with itself", 2, func(m *Manifest) { m.Pipeline.Operator.Join.Right = 0 }, "join sides 0 and 0"},

@@ -7,11 +7,19 @@ package sdk
 //	  -> one host operator (Aggregate or Join)
 //	  -> final stage (HAVING or post-join WHERE, final projection)
 //
+// or, for an aggregation over a join,
+//
+//	per source: input stage -> Join
+//	  -> the between stage (WHERE, GROUP BY expressions and aggregate
+//	     arguments over the joined row; Pipeline.Between)
+//	  -> Aggregate -> final stage
+//
 // The operator reads the columns its input stages output, by name, and
 // produces rows whose columns the final stage reads, by name, as its Inputs.
 // Column names are chosen by the compiler and are unique within a query.
 
-// Operator is the host operator of a pipeline. Exactly one field is set.
+// Operator is the host operator of a pipeline. One field is set, or both
+// for an aggregation over a join (with Pipeline.Between).
 type Operator struct {
 	Aggregate *Aggregate `msgpack:"aggregate,omitempty"`
 	Join      *Join      `msgpack:"join,omitempty"`

@@ -27,32 +27,7 @@ func checkPipeline(m *sdk.Manifest) error {
 		return out
 	}
 	produced := map[string]sdk.Type{}
-	switch {
-	case op.Aggregate != nil:
-		a := op.Aggregate
-		in := outputs(p.Inputs[0])
-		for _, g := range a.GroupBy {
-			t, ok := in[g]
-			if !ok {
-				return fmt.Errorf("group-by column %q is not an input stage output", g)
-			}
-			produced[g] = t
-		}
-		for _, c := range a.Calls {
-			for _, arg := range c.Args {
-				if _, ok := in[arg]; !ok {
-					return fmt.Errorf("%s argument %q is not an input stage output", c.Func, arg)
-				}
-			}
-			if _, dup := produced[c.Result.Name]; dup {
-				return fmt.Errorf("aggregate result %q named twice", c.Result.Name)
-			}
-			produced[c.Result.Name] = c.Result.Type
-		}
-		if a.Window != nil {
-			produced["WINDOWSTART"], produced["WINDOWEND"] = sdk.TypeBigInt, sdk.TypeBigInt
-		}
-	case op.Join != nil:
+	if op.Join != nil {
 		// The left of the first join is an input; the left of a chained
 		// join (Next) is everything joined before.
 		add := func(side map[string]sdk.Type) error {
@@ -81,6 +56,42 @@ func checkPipeline(m *sdk.Manifest) error {
 			}
 		}
 		produced["ROWTIME"] = sdk.TypeBigInt
+	}
+	if op.Aggregate != nil {
+		a := op.Aggregate
+		in := outputs(p.Inputs[0])
+		if bt := p.Between; bt != nil {
+			// Over a join: the between stage reads the join's outputs
+			// and gives the aggregation its input.
+			for _, c := range m.Stages[bt.Stage].Inputs {
+				if t, ok := produced[c.Name]; !ok || t != c.Type {
+					return fmt.Errorf("between stage input %s %s is not a join output", c.Name, c.Type)
+				}
+			}
+			in = outputs(sdk.InputStep{Stage: bt.Stage})
+			produced = map[string]sdk.Type{}
+		}
+		for _, g := range a.GroupBy {
+			t, ok := in[g]
+			if !ok {
+				return fmt.Errorf("group-by column %q is not an input stage output", g)
+			}
+			produced[g] = t
+		}
+		for _, c := range a.Calls {
+			for _, arg := range c.Args {
+				if _, ok := in[arg]; !ok {
+					return fmt.Errorf("%s argument %q is not an input stage output", c.Func, arg)
+				}
+			}
+			if _, dup := produced[c.Result.Name]; dup {
+				return fmt.Errorf("aggregate result %q named twice", c.Result.Name)
+			}
+			produced[c.Result.Name] = c.Result.Type
+		}
+		if a.Window != nil {
+			produced["WINDOWSTART"], produced["WINDOWEND"] = sdk.TypeBigInt, sdk.TypeBigInt
+		}
 	}
 	if p.Final < 0 {
 		return fmt.Errorf("a stateful pipeline without a final stage")

@@ -39,10 +39,14 @@ const (
 // and the arguments are in the input row, and scratch rows for them.
 type aggPlan struct {
 	spec    *sdk.Aggregate
-	groupBy []int // input row indexes of the group-by columns
-	args    []int // input row index of each call's argument, -1 for none
+	in      *pipeInput // the input: a source's, or the between stage's
+	groupBy []int      // input row indexes of the group-by columns
+	args    []int      // input row index of each call's argument, -1 for none
 	argType []sdk.Type
 	table   bool // the input is a table: updates subtract the previous row
+	// index is the input's number in repartition records: 0, or for the
+	// between stage the number after the sources'.
+	index   int
 	key     []sdk.Value
 	argv    []sdk.Value
 	prevRow []sdk.Value
@@ -61,19 +65,18 @@ type aggOp struct {
 	rec *Record
 }
 
-// newAggPlan checks the aggregation against its input and adds the
+// newAggPlan checks the aggregation against its input pi and adds the
 // operator's output columns (group-by columns, aggregates, window bounds)
-// to p.opCols.
-func newAggPlan(q *Query, p *pipeline, a *sdk.Aggregate) (*aggPlan, error) {
-	pi := p.inputs[0]
-	pl := &aggPlan{spec: a, table: !pi.stream}
+// to p.outCols.
+func newAggPlan(q *Query, p *pipeline, a *sdk.Aggregate, pi *pipeInput) (*aggPlan, error) {
+	pl := &aggPlan{spec: a, table: !pi.stream, in: pi}
 	for _, name := range a.GroupBy {
 		j := indexOf(pi.cols, name)
 		if j < 0 {
 			return nil, fmt.Errorf("query %s: GROUP BY column %s is not an output of the input stage", q.id, name)
 		}
 		pl.groupBy = append(pl.groupBy, j)
-		p.opCols = append(p.opCols, pi.cols[j])
+		p.outCols = append(p.outCols, pi.cols[j])
 	}
 	for _, c := range a.Calls {
 		arg, typ := -1, sdk.TypeUnknown
@@ -88,13 +91,13 @@ func newAggPlan(q *Query, p *pipeline, a *sdk.Aggregate) (*aggPlan, error) {
 		}
 		pl.args = append(pl.args, arg)
 		pl.argType = append(pl.argType, typ)
-		p.opCols = append(p.opCols, c.Result)
+		p.outCols = append(p.outCols, c.Result)
 	}
 	if a.Window != nil {
 		if pl.table {
 			return nil, fmt.Errorf("query %s: %w: a windowed aggregation of a table", q.id, ErrNotSupported)
 		}
-		p.opCols = append(p.opCols, sdk.Column{Name: "WINDOWSTART", Type: sdk.TypeBigInt}, sdk.Column{Name: "WINDOWEND", Type: sdk.TypeBigInt})
+		p.outCols = append(p.outCols, sdk.Column{Name: "WINDOWSTART", Type: sdk.TypeBigInt}, sdk.Column{Name: "WINDOWEND", Type: sdk.TypeBigInt})
 	}
 	pl.key = make([]sdk.Value, len(pl.groupBy))
 	pl.argv = make([]sdk.Value, len(pl.args))
@@ -198,8 +201,8 @@ func (p *pipeline) prevTable(partition int32) *state.Table {
 // aggChange hands a change to the task owning group key: through the
 // repartition topic, or directly to the task of the record's partition.
 func (p *pipeline) aggChange(ctx context.Context, q *Query, rec *Record, kind int, key, args []sdk.Value, ts int64) error {
-	if p.rep != nil && p.inputs[0].repartition {
-		return p.rep.produce(ctx, q, rec, kind, 0, ts, key, key, args)
+	if p.rep != nil && p.aggPlan.in.repartition {
+		return p.rep.produce(ctx, q, rec, kind, p.aggPlan.index, ts, key, key, args)
 	}
 	if err := p.enterTask(q, rec.Partition); err != nil {
 		return err
@@ -258,13 +261,13 @@ func (op *aggOp) update(u state.Update) error {
 		win = winBounds{ok: true, start: u.Win.Start, end: u.Win.End}
 	}
 	if !u.Tombstone {
-		copy(p.opRow, g.Key)
+		copy(p.outRow, g.Key)
 		for i := range g.Accs {
-			p.opRow[op.nk+i] = op.a.Result(g, i)
+			p.outRow[op.nk+i] = op.a.Result(g, i)
 		}
 		if op.windowed {
 			n := op.nk + len(g.Accs)
-			p.opRow[n], p.opRow[n+1] = sdk.BigInt(u.Win.Start), sdk.BigInt(u.Win.End)
+			p.outRow[n], p.outRow[n+1] = sdk.BigInt(u.Win.Start), sdk.BigInt(u.Win.End)
 		}
 	}
 	return p.emit(op.ctx, op.q, op.rec, u.TS, win, u.Tombstone, g.Key, &g.Emitted)

@@ -271,7 +271,7 @@ func (op *joinOp) side1(ctx context.Context, q *Query, p *pipeline, s int, row [
 func (op *joinOp) emit(ctx context.Context, q *Query, p *pipeline, rec *Record, ts int64, tombstone bool, key []sdk.Value, emitted *bool) error {
 	n := op.next
 	if n == nil {
-		return p.emit(ctx, q, rec, ts, winBounds{}, tombstone, key, emitted)
+		return p.joined(ctx, q, rec, ts, tombstone, key, emitted)
 	}
 	if emitted != nil {
 		// An intermediate table result deletes downstream only what it

@@ -61,8 +61,15 @@ type opOut struct {
 type pipeline struct {
 	inputs  []*pipeInput
 	byTopic map[string][]int // topic -> inputs reading it
+	// opCols and opRow are the join's output row (the aggregation's, when
+	// it is the only operator); outCols and outRow the row the final stage
+	// or the sink reads: the same as opCols and opRow unless an
+	// aggregation runs over the join (between.go).
 	opCols  []sdk.Column
 	opRow   []sdk.Value
+	outCols []sdk.Column
+	outRow  []sdk.Value
+	between *between // nil unless an aggregation runs over the join
 
 	// agg and join are the operator state of the current task (see
 	// enterTask); aggPlan is what every task's aggregation shares.
@@ -117,30 +124,46 @@ func newPipeline(q *Query, rt RepartitionTopic, single bool) (*pipeline, error) 
 		p.byTopic[pi.q.src.Topic] = append(p.byTopic[pi.q.src.Topic], i)
 	}
 	var err error
-	switch {
-	case op.Aggregate != nil:
-		p.aggPlan, err = newAggPlan(q, p, op.Aggregate)
-	case op.Join != nil:
+	if op.Join != nil {
 		// A join built once for its columns and keys; tasks build their
 		// own (newTask).
 		var plan *joinOp
-		if plan, err = newJoinOp(q, p, op.Join); err == nil {
-			for in := range p.inputs {
-				p.join = plan
-				if jop, s := p.step(in); jop != nil {
-					p.inputs[in].keyCol = jop.keyCol[s]
-				}
-			}
-			p.join = nil
+		if plan, err = newJoinOp(q, p, op.Join); err != nil {
+			return nil, err
 		}
+		for in := range p.inputs {
+			p.join = plan
+			if jop, s := p.step(in); jop != nil {
+				p.inputs[in].keyCol = jop.keyCol[s]
+			}
+		}
+		p.join = nil
 	}
-	if err != nil {
-		return nil, err
+	if op.Aggregate != nil {
+		in := p.inputs[0]
+		if b := man.Pipeline.Between; b != nil && op.Join != nil {
+			if p.between, err = newBetween(q, p, b); err != nil {
+				return nil, err
+			}
+			in = p.between.in
+		}
+		if p.aggPlan, err = newAggPlan(q, p, op.Aggregate, in); err != nil {
+			return nil, err
+		}
+		if p.between != nil {
+			p.aggPlan.index = len(p.inputs)
+		}
+	} else {
+		p.outCols = p.opCols
 	}
 	if p.rep, err = newRepartition(q, p, rt); err != nil {
 		return nil, err
 	}
 	p.opRow = make([]sdk.Value, len(p.opCols))
+	p.outRow = p.opRow
+	if op.Aggregate != nil {
+		p.outRow = make([]sdk.Value, len(p.outCols))
+	}
 	p.outTask = &task{
 		outKey: make([]sdk.Value, len(q.sink.KeyColumns())),
 		outVal: make([]sdk.Value, len(q.sink.ValueColumns())),
@@ -149,7 +172,7 @@ func newPipeline(q *Query, rt RepartitionTopic, single bool) (*pipeline, error) 
 		st := &man.Stages[f]
 		p.fbind = make([]int, len(st.Inputs))
 		for i, c := range st.Inputs {
-			p.fbind[i] = indexOf(p.opCols, c.Name)
+			p.fbind[i] = indexOf(p.outCols, c.Name)
 			if p.fbind[i] >= 0 {
 				continue
 			}
@@ -181,7 +204,7 @@ func newPipeline(q *Query, rt RepartitionTopic, single bool) (*pipeline, error) 
 			return nil, fmt.Errorf("query %s: %w: a TIMESTAMP column on a sink without a final stage", q.id, ErrNotSupported)
 		}
 		for _, c := range append(q.sink.KeyColumns(), q.sink.ValueColumns()...) {
-			j := indexOf(p.opCols, c.Name)
+			j := indexOf(p.outCols, c.Name)
 			if j < 0 {
 				return nil, fmt.Errorf("query %s: sink column %s is not an output of the %s", q.id, c.Name, p.opName())
 			}
@@ -304,6 +327,13 @@ func (p *pipeline) start(ctx context.Context, q *Query) error {
 	}
 	p.fmeta = make([]opOut, capacity)
 	p.fkeys = make([][]sdk.Value, capacity)
+	if bt := p.between; bt != nil {
+		b, err := batch(bt.stage)
+		if err != nil {
+			return errors.Join(err, closeInst(ctx, inst))
+		}
+		bt.start(b)
+	}
 	p.inst = inst
 	if p.inst == nil {
 		p.inst = noInstance{}
@@ -455,7 +485,7 @@ func (p *pipeline) row(ctx context.Context, q *Query, in int, recs []Record, r i
 			}
 		}
 	}
-	if p.aggPlan != nil {
+	if p.aggPlan != nil && p.between == nil {
 		return p.aggregateRow(ctx, q, pi, rec, m, t.rowKeys[r], deleted)
 	}
 	if pi.repartition {
@@ -486,7 +516,7 @@ func (p *pipeline) emit(ctx context.Context, q *Query, rec *Record, ts int64, wi
 	}
 	row := p.frows
 	if row == len(p.fmeta) {
-		if err := p.flush(ctx, q); err != nil {
+		if err := p.flushFinal(ctx, q); err != nil {
 			return err
 		}
 		row = 0
@@ -497,7 +527,7 @@ func (p *pipeline) emit(ctx context.Context, q *Query, rec *Record, ts int64, wi
 	if !tombstone {
 		ok := p.writeFinal(row, ts, win)
 		if !ok && row > 0 {
-			if err := p.flush(ctx, q); err != nil {
+			if err := p.flushFinal(ctx, q); err != nil {
 				return err
 			}
 			row = 0
@@ -526,7 +556,7 @@ func (p *pipeline) writeFinal(row int, ts int64, win winBounds) bool {
 		var v sdk.Value
 		switch {
 		case j >= 0:
-			v = p.opRow[j]
+			v = p.outRow[j]
 		case j == fromRowTime:
 			v = sdk.BigInt(ts)
 		case j == fromWindowStart && win.ok:
@@ -554,8 +584,20 @@ func (p *pipeline) writeFinal(row int, ts int64, win winBounds) bool {
 	return true
 }
 
-// flush runs the final stage on the rows written so far and produces them.
+// flush runs what the stages after the operators hold: the between stage's
+// rows (into the aggregation), then the final stage's.
 func (p *pipeline) flush(ctx context.Context, q *Query) error {
+	if p.between != nil {
+		if err := p.flushBetween(ctx, q); err != nil {
+			return err
+		}
+	}
+	return p.flushFinal(ctx, q)
+}
+
+// flushFinal runs the final stage on the rows written so far and produces
+// them.
+func (p *pipeline) flushFinal(ctx context.Context, q *Query) error {
 	rows := p.frows
 	if rows == 0 {
 		return nil
@@ -679,7 +721,7 @@ func (p *pipeline) produceDirect(ctx context.Context, q *Query, rec *Record, ts 
 	t := p.outTask
 	nk := len(t.outKey)
 	for j, o := range p.sinkOps {
-		v := p.opRow[o]
+		v := p.outRow[o]
 		if j < nk {
 			t.outKey[j] = v
 		} else {

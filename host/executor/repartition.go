@@ -69,7 +69,7 @@ type repartition struct {
 // newRepartition prepares the repartition of a pipeline's inputs, or
 // returns nil when no input needs one.
 func newRepartition(q *Query, p *pipeline, cfg RepartitionTopic) (*repartition, error) {
-	need := false
+	need := p.between != nil && p.between.in.repartition
 	for _, pi := range p.inputs {
 		need = need || pi.repartition
 	}
@@ -108,7 +108,7 @@ func newRepartition(q *Query, p *pipeline, cfg RepartitionTopic) (*repartition, 
 func (r *repartition) produce(ctx context.Context, q *Query, rec *Record, kind, in int, ts int64, partKey []sdk.Value, vals ...[]sdk.Value) error {
 	var err error
 	r.keyBuf = r.keyBuf[:0]
-	if r.keySerde != nil && len(partKey) == 1 {
+	if r.keySerde != nil && kind == changeJoinRow && len(partKey) == 1 {
 		r.one[0] = convert(partKey[0], r.keyType)
 		if r.keyBuf, err = r.keySerde.Encode(r.keyBuf, r.one[:]); err != nil {
 			return fmt.Errorf("query %s: encode the repartition key: %w", q.id, err)
@@ -238,7 +238,7 @@ func (p *pipeline) processRepartitioned(ctx context.Context, q *Query, recs []Re
 	for i := range recs {
 		rec := &recs[i]
 		kind, in, vals, err := p.rep.decode(rec.Value)
-		if err == nil && (in < 0 || in >= len(p.inputs) || !p.inputs[in].repartition) {
+		if err == nil && !p.repartitioned(in) {
 			err = fmt.Errorf("input %d is not repartitioned", in)
 		}
 		if err != nil {
@@ -259,7 +259,7 @@ func (p *pipeline) processRepartitioned(ctx context.Context, q *Query, recs []Re
 			}
 			copy(pi.row, vals)
 			err = p.joinInput(ctx, q, in, rec, rowMeta{rec: i, rowtime: rec.Timestamp}, nil, false)
-		case kind != changeJoinRow && p.agg != nil:
+		case kind != changeJoinRow && p.agg != nil && in == p.aggPlan.index:
 			nk := len(p.aggPlan.key)
 			if len(vals) != nk+len(p.aggPlan.argv) {
 				bad = fmt.Sprintf("%d values for %d key columns and %d arguments", len(vals), nk, len(p.aggPlan.argv))
@@ -278,4 +278,13 @@ func (p *pipeline) processRepartitioned(ctx context.Context, q *Query, recs []Re
 		}
 	}
 	return p.flush(ctx, q)
+}
+
+// repartitioned reports whether repartition records of input in are
+// expected: a repartitioned source, or the between stage.
+func (p *pipeline) repartitioned(in int) bool {
+	if in >= 0 && in < len(p.inputs) {
+		return p.inputs[in].repartition
+	}
+	return p.between != nil && in == len(p.inputs) && p.between.in.repartition
 }

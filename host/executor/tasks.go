@@ -47,19 +47,25 @@ func (p *pipeline) enterTask(q *Query, partition int32) error {
 // newTask creates the operator state of a task.
 func (p *pipeline) newTask(q *Query, partition int32) (*opTask, error) {
 	t := &opTask{partition: partition}
-	var err error
-	switch {
-	case p.aggPlan != nil:
-		t.agg, err = p.aggPlan.newOp(q)
-	case q.man.Pipeline.Operator.Join != nil:
+	if j := q.man.Pipeline.Operator.Join; j != nil {
 		// The join's constructor also derives the operator's columns,
 		// which the pipeline has already: build them aside.
 		cols := p.opCols
 		p.opCols = nil
-		t.join, err = newJoinOp(q, p, q.man.Pipeline.Operator.Join)
+		var err error
+		t.join, err = newJoinOp(q, p, j)
 		p.opCols = cols
+		if err != nil {
+			return nil, err
+		}
 	}
-	return t, err
+	if p.aggPlan != nil {
+		var err error
+		if t.agg, err = p.aggPlan.newOp(q); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 // sortedTasks returns the tasks in partition order.

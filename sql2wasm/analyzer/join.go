@@ -170,7 +170,7 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 				return nil, err
 			}
 		}
-		return nil, notSupported(j.JoinPos, "aggregation over a join")
+		return a.joinAggregation(sel, j, ja, joins, sinkName)
 	}
 	if sel.Emit == ast.EmitFinal {
 		return nil, errorf(sel.EmitPos, "EMIT FINAL is only supported for windowed aggregations.")
@@ -952,4 +952,51 @@ func (q *queryAnalysis) buildJoinInputs() {
 	}
 	q.operator = &sdk.Operator{Join: first}
 	q.finalScope = s
+}
+
+// joinAggregation analyzes a GROUP BY over a join: the join runs as any
+// join, then a stage between the join and the aggregation computes the
+// WHERE, the GROUP BY expressions and the aggregate arguments over the
+// joined row (the join's scope), and the aggregation and its final stage
+// run as over a single source whose rows are the join's results: a stream,
+// unless every side is a table (then the aggregation subtracts a key's
+// previous result, as over a table).
+func (a *Analyzer) joinAggregation(sel *ast.Select, j *ast.Join, ja *joinAnalysis, joins []*ast.Join, sinkName string) (*queryAnalysis, *Error) {
+	if err := unknownAggregationFunction(sel); err != nil {
+		return nil, err
+	}
+	q := &queryAnalysis{a: a, sel: sel, sinkName: sinkName, join: ja, src: ja.sides[0].src, resultKind: ja.sides[0].src.Kind}
+	kind := sdk.Table
+	var cols []sdk.Column
+	for _, side := range ja.sides {
+		q.sources = append(q.sources, side.src)
+		if side.src.Kind != sdk.Table {
+			kind = sdk.Stream
+		}
+		cols = append(cols, side.src.Columns...)
+	}
+	q.scope = ja.scope()
+	for i, jj := range joins {
+		st, err := q.joinStep(i, jj)
+		if err != nil {
+			return nil, err
+		}
+		ja.steps = append(ja.steps, st)
+	}
+	first := ja.sides[0].src
+	// What the aggregation reads: the join's results, named after the
+	// first source in messages, with the first source's value format
+	// (which decides, as for a source, whether the intermediate state of
+	// AVG or COLLECT_LIST can be kept).
+	q.src = &sdk.Source{Name: first.Name, Kind: kind, Topic: first.Topic, KeyFormat: ja.keyFormat(a.props),
+		ValueFormat: first.ValueFormat, ValueDelimiter: first.ValueDelimiter, Columns: cols}
+	if err := q.aggregate(); err != nil {
+		return nil, err
+	}
+	between, agg, final := q.inputStages[0], q.operator.Aggregate, q.finalScope
+	q.inputStages = nil
+	q.buildJoinInputs()
+	q.operator.Aggregate = agg
+	q.between, q.finalScope = between, final
+	return q, nil
 }

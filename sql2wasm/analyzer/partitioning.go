@@ -31,11 +31,11 @@ func markPartitioning(pq *plan.Query) {
 		return keyedBy(pq.Stages[st], &pq.Sources[in[i].Source], names)
 	}
 	switch {
-	case op.Aggregate != nil:
+	case op.Join == nil:
 		if len(in) == 1 && !keyed(0, op.Aggregate.GroupBy...) {
 			in[0].Repartition = true
 		}
-	case op.Join != nil:
+	default:
 		j := op.Join
 		if j.ForeignKey {
 			// A right row joins left rows of every partition: Kafka
@@ -67,8 +67,34 @@ func markPartitioning(pq *plan.Query) {
 			for i := range in {
 				in[i].Repartition = false
 			}
+			return
+		}
+		// An aggregation over the join: its rows are keyed by the join key
+		// (either side's, which are equal where both are there).
+		if b := pq.Pipeline.Between; b != nil && op.Aggregate != nil {
+			b.Repartition = !groupedByJoinKey(pq.Stages[b.Stage], op.Aggregate.GroupBy, j)
 		}
 	}
+}
+
+// groupedByJoinKey reports whether an aggregation over a join groups by
+// the first join's key alone, passed through the between stage unchanged.
+func groupedByJoinKey(st *plan.Stage, groupBy []string, j *sdk.Join) bool {
+	if len(groupBy) != 1 {
+		return false
+	}
+	for _, o := range st.Outputs {
+		if o.Name != groupBy[0] {
+			continue
+		}
+		c, ok := o.Expr.(*plan.Col)
+		if !ok || c.Index < 0 || c.Index >= len(st.Inputs) {
+			return false
+		}
+		name := st.Inputs[c.Index].Name
+		return name == j.LeftKey || name == j.RightKey
+	}
+	return false
 }
 
 // keyedBy reports whether the stage outputs named names are, in order,

@@ -21,7 +21,7 @@ func TestPartitioning(t *testing.T) {
 		{"CREATE TABLE O AS SELECT ID, COUNT(*) FROM S1 GROUP BY ID;", []bool{false}, false},
 		{"CREATE TABLE O AS SELECT ID, K2, COUNT(*) FROM S GROUP BY ID, K2;", []bool{false}, false},
 		{"CREATE TABLE O AS SELECT K2, ID, COUNT(*) FROM S GROUP BY K2, ID;", []bool{true}, false}, // not the key's order
-		{"CREATE TABLE O AS SELECT ID, COUNT(*) FROM S GROUP BY ID;", []bool{true}, false},       // part of the key
+		{"CREATE TABLE O AS SELECT ID, COUNT(*) FROM S GROUP BY ID;", []bool{true}, false},         // part of the key
 		{"CREATE TABLE O AS SELECT NAME, COUNT(*) FROM S1 GROUP BY NAME;", []bool{true}, false},
 		{"CREATE TABLE O AS SELECT ID + 1, COUNT(*) FROM S1 GROUP BY ID + 1;", []bool{true}, false},
 		{"CREATE TABLE O AS SELECT ID, SUM(V) FROM T GROUP BY ID;", []bool{false}, false},

@@ -21,10 +21,20 @@ func FormatPlan(q *plan.Query) string {
 		fmt.Fprintf(&b, "source %s\n", FormatSource(&s))
 	}
 	fmt.Fprintf(&b, "sink %s\n", FormatSource(&q.Sink))
+	op := q.Pipeline.Operator
 	for i, st := range q.Stages {
-		if i == q.Pipeline.Final && q.Pipeline.Operator != nil {
+		switch {
+		case op != nil && q.Pipeline.Between != nil && i == q.Pipeline.Between.Stage:
 			b.WriteString(formatPartitioning(&q.Pipeline))
-			b.WriteString(FormatOperator(q.Pipeline.Operator))
+			b.WriteString(FormatOperator(&sdk.Operator{Join: op.Join}))
+		case op != nil && q.Pipeline.Between != nil && i == q.Pipeline.Final:
+			if q.Pipeline.Between.Repartition {
+				b.WriteString("repartition between\n")
+			}
+			b.WriteString(FormatOperator(&sdk.Operator{Aggregate: op.Aggregate}))
+		case op != nil && i == q.Pipeline.Final:
+			b.WriteString(formatPartitioning(&q.Pipeline))
+			b.WriteString(FormatOperator(op))
 		}
 		fmt.Fprintf(&b, "%s(", st.Export)
 		for i, c := range st.Inputs {

@@ -35,6 +35,10 @@ type queryAnalysis struct {
 	operator    *sdk.Operator
 	finalScope  *Scope
 	finalFilter plan.Expr
+	// between is, for an aggregation over a join, the stage between the
+	// join and the aggregation (WHERE, GROUP BY expressions, aggregate
+	// arguments over the joined row); nil otherwise.
+	between *plan.Stage
 	// sinkWindow is the sink's window when the query makes one.
 	sinkWindow *sdk.KeyWindow
 }
@@ -252,14 +256,19 @@ func (q *queryAnalysis) buildPlan(id, kind, sql string, sink sdk.Source, outs []
 			pq.Sources = append(pq.Sources, copySource(q.sources[i]))
 			pq.Pipeline.Inputs = append(pq.Pipeline.Inputs, sdk.InputStep{Source: i, Stage: i})
 		}
+		if st := q.between; st != nil {
+			st.Export = fmt.Sprintf("stage_%d", len(pq.Stages))
+			pq.Pipeline.Between = &sdk.BetweenStep{Stage: len(pq.Stages)}
+			pq.Stages = append(pq.Stages, st)
+		}
 		pq.Stages = append(pq.Stages, &plan.Stage{
-			Export:  fmt.Sprintf("stage_%d", len(q.inputStages)),
+			Export:  fmt.Sprintf("stage_%d", len(pq.Stages)),
 			Inputs:  q.finalScope.finish(),
 			Filter:  q.finalFilter,
 			Outputs: outs,
 		})
 		pq.Pipeline.Operator = q.operator
-		pq.Pipeline.Final = len(q.inputStages)
+		pq.Pipeline.Final = len(pq.Stages) - 1
 		markPartitioning(pq)
 		return pq
 	}

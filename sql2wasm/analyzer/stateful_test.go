@@ -362,6 +362,35 @@ stage_3($0 T_ID INTEGER, $1 U_F INTEGER, $2 W_G INTEGER)
   G INTEGER = $2
 `,
 		},
+		{
+			name: "aggregation over a join: the join, the between stage (WHERE, GROUP BY, arguments over the joined row), the aggregation; the stream and the join's rows repartitioned",
+			sql: "CREATE TABLE clients (user_id INT PRIMARY KEY, city STRING) WITH (kafka_topic='clients', value_format='JSON');\n" +
+				"CREATE STREAM mortgages (mortgage_id BIGINT KEY, client_id INT, amount INT) WITH (kafka_topic='mortgages', value_format='JSON');\n" +
+				"CREATE TABLE per_city AS SELECT c.city AS city, COUNT(*) AS n, SUM(m.amount) AS total FROM mortgages m JOIN clients c ON m.client_id = c.user_id WHERE m.amount > 1 GROUP BY c.city;",
+			want: `query CTAS_PER_CITY_0 (CTAS)
+source MORTGAGES STREAM topic=mortgages key=KAFKA value=JSON [MORTGAGE_ID BIGINT KEY, CLIENT_ID INTEGER, AMOUNT INTEGER]
+source CLIENTS TABLE topic=clients key=KAFKA value=JSON [USER_ID INTEGER PRIMARY KEY, CITY STRING]
+sink PER_CITY TABLE topic=PER_CITY key=KAFKA value=JSON [CITY STRING PRIMARY KEY, N BIGINT, TOTAL INTEGER]
+stage_0($0 CLIENT_ID INTEGER, $1 AMOUNT INTEGER)
+  M_CLIENT_ID INTEGER = $0
+  M_AMOUNT INTEGER = $1
+stage_1($0 USER_ID INTEGER KEY, $1 CITY STRING)
+  C_USER_ID INTEGER = $0
+  C_CITY STRING = $1
+repartition input0
+join INNER input0.M_CLIENT_ID = input1.C_USER_ID
+stage_2($0 M_AMOUNT INTEGER, $1 C_CITY STRING)
+  filter ($0 > 1)
+  KSQL_INTERNAL_COL_0 STRING = $1
+  KSQL_INTERNAL_COL_1 INTEGER = $0
+repartition between
+aggregate by [KSQL_INTERNAL_COL_0] COUNT_STAR()->KSQL_AGG_VARIABLE_0 BIGINT SUM(KSQL_INTERNAL_COL_1)->KSQL_AGG_VARIABLE_1 INTEGER
+stage_3($0 KSQL_INTERNAL_COL_0 STRING, $1 KSQL_AGG_VARIABLE_0 BIGINT, $2 KSQL_AGG_VARIABLE_1 INTEGER)
+  CITY STRING KEY = $0
+  N BIGINT = $1
+  TOTAL INTEGER = $2
+`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -449,8 +478,8 @@ func TestStatefulErrors(t *testing.T) {
 			"Invalid join condition: types don't match. Got L.A{INTEGER} = R.D{STRING}."},
 		{joinStreams + "CREATE TABLE O AS SELECT * FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A;", "3:1",
 			"Invalid result type. Your SELECT query produces a STREAM."},
-		{joinStreams + "CREATE STREAM O AS SELECT L.A, COUNT(*) FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A GROUP BY L.A;", "3:48",
-			"not supported yet: aggregation over a join"},
+		{joinStreams + "CREATE STREAM O AS SELECT L.A, COUNT(*) FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A GROUP BY L.A;", "3:1",
+			"Invalid result type. Your SELECT query produces a TABLE."},
 		{joinStreams + "CREATE STREAM R2 (A INT KEY) WITH (kafka_topic='r2', format='JSON');\n" +
 			"CREATE STREAM O AS SELECT L.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A JOIN R2 WITHIN 1 SECOND ON L.A = R2.A;", "4:20",
 			"must include the join expressions L.A, R.A or R2.A in its projection (eg, SELECT L.A...)."},
