@@ -34,7 +34,8 @@ func (e *Engine) repartitionTopic(man *sdk.Manifest) (executor.RepartitionTopic,
 	if man.Pipeline.Operator == nil || man.Pipeline.SingleTask || !e.copartitioned(man) {
 		return executor.RepartitionTopic{}, nil
 	}
-	need, largest, fixed := false, 0, 0
+	b := man.Pipeline.Between
+	need, largest, fixed := b != nil && b.Repartition, 0, 0
 	for _, in := range man.Pipeline.Inputs {
 		if in.Source < 0 || in.Source >= len(man.Sources) {
 			continue // Validate reports it
