@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -357,5 +358,38 @@ func TestJoinOfUnequalPartitionsRunsAsOneTask(t *testing.T) {
 	}
 	if n := e.Topics().Len("J"); n != 8 {
 		t.Errorf("%d joined rows, want 8", n)
+	}
+}
+
+// TestDecimalSumOverflowStopsTheQuery: a DECIMAL SUM beyond its precision
+// fails the query, as in ksqlDB ("Numeric field overflow"), with the
+// record that overflowed; the sum is never written wrong.
+func TestDecimalSumOverflowStopsTheQuery(t *testing.T) {
+	ctx := context.Background()
+	e, _ := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE STREAM S (ID INT KEY, D DECIMAL(4, 2)) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+		CREATE TABLE O AS SELECT ID, SUM(D) AS T FROM S GROUP BY ID;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := e.Queries()[0]
+	for i, v := range []string{"60.00", "30.50", "10.00", "1.00"} {
+		r := executor.Record{Topic: "s", Partition: 0, Offset: int64(i), Key: intKey(1), Value: []byte(`{"D":` + v + `}`), Timestamp: int64(i)}
+		err = q.Process(ctx, []executor.Record{r})
+		if err != nil {
+			break
+		}
+	}
+	var qe *executor.QueryError
+	if !errors.As(err, &qe) || qe.Offset != 2 || !strings.Contains(err.Error(), "Numeric field overflow") {
+		t.Fatalf("error %v, want a QueryError at offset 2 about a numeric overflow", err)
+	}
+	var got []string
+	for _, r := range e.Topics().Records("O") {
+		got = append(got, string(r.Value))
+	}
+	if want := `{"T":60.00} {"T":90.50}`; strings.Join(got, " ") != want {
+		t.Errorf("outputs %v, want %s", got, want)
 	}
 }

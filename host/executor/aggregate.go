@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/wasmstream/wasmstream/host/state"
@@ -228,7 +229,13 @@ func (op *aggOp) apply(ctx context.Context, q *Query, p *pipeline, rec *Record, 
 	case changeAdd:
 		late, err := op.a.Add(key, args, ts, op.updateFn)
 		if err != nil {
-			return err
+			var qe *QueryError
+			if errors.As(err, &qe) {
+				return err // from the final stage or the sink
+			}
+			// The state refused the record (a DECIMAL SUM overflowed):
+			// the query stops at it, as ksqlDB's does.
+			return &QueryError{Query: q.id, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset, Err: err}
 		}
 		if late > 0 {
 			q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogLate, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,

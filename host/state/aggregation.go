@@ -116,6 +116,7 @@ func cmpWindow(x, y Window) int {
 // them as late.
 type Aggregation struct {
 	funcs      []Func
+	failers    []Failer // per call, the function when it can fail, else nil
 	win        *Windows
 	emitFinal  bool
 	keys       map[string]keyRef // by encoded key
@@ -133,6 +134,10 @@ type Aggregation struct {
 // win is nil for a non-windowed aggregation.
 func NewAggregation(funcs []Func, win *Windows, emitFinal bool) *Aggregation {
 	a := &Aggregation{funcs: funcs, win: win, emitFinal: emitFinal && win != nil, streamTime: math.MinInt64}
+	for _, f := range funcs {
+		fl, _ := f.(Failer)
+		a.failers = append(a.failers, fl)
+	}
 	a.reset()
 	return a
 }
@@ -176,7 +181,9 @@ func (a *Aggregation) Add(key, args []sdk.Value, ts int64, emit func(Update) err
 			g = a.group(ref.kg, Window{})
 			a.keys[ref.kg.id] = keyRef{ref.kg, g}
 		}
-		a.add(g, args, ts)
+		if err = a.add(g, args, ts); err != nil {
+			return 0, err
+		}
 		err = a.changed(g, emit)
 	case a.win.Type == sdk.WindowSession:
 		late, err = a.addSession(key, args, ts, emit)
@@ -205,7 +212,9 @@ func (a *Aggregation) Add(key, args []sdk.Value, ts int64, emit func(Update) err
 				late++
 				continue
 			}
-			a.add(g, args, ts)
+			if err = a.add(g, args, ts); err != nil {
+				break
+			}
 			if err = a.changed(g, emit); err != nil {
 				break
 			}
@@ -244,11 +253,22 @@ func (a *Aggregation) Remove(key, args []sdk.Value, ts int64, emit func(Update) 
 	return a.changed(g, emit)
 }
 
-func (a *Aggregation) add(g *Group, args []sdk.Value, ts int64) {
+// add folds a record's arguments into a group. A function that fails
+// (a DECIMAL SUM beyond its precision) fails the add: ksqlDB stops the
+// query then.
+func (a *Aggregation) add(g *Group, args []sdk.Value, ts int64) error {
 	for i, f := range a.funcs {
 		f.Add(&g.Accs[i], args[i], a.seq)
 	}
 	g.TS = max(g.TS, ts)
+	for i, fl := range a.failers {
+		if fl != nil {
+			if err := fl.Failed(&g.Accs[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // changed emits a group's new result unless the results wait for the
@@ -457,7 +477,9 @@ func (a *Aggregation) addSession(key, args []sdk.Value, ts int64, emit func(Upda
 		slices.SortFunc(keep, func(x, y *Group) int { return cmp.Compare(x.Win.Start, y.Win.Start) })
 	}
 	kg.wins = keep
-	a.add(g, args, ts)
+	if err := a.add(g, args, ts); err != nil {
+		return 0, err
+	}
 	g.TS = merged.End
 	return 0, a.changed(g, emit)
 }
