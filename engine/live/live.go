@@ -132,6 +132,7 @@ func Run(ctx context.Context, e *engine.Engine, opts Options) error {
 	runs := make([]*queryRun, len(qs))
 	for i, q := range qs {
 		runs[i] = &queryRun{q: q, opts: &opts, acks: kafka.NewAcks(opts.Config), reset: reset}
+		runs[i].acks.Uncounted(q.InternalTopics()...)
 	}
 	statusDone := make(chan struct{})
 	stopStatus := make(chan struct{})

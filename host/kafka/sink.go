@@ -132,6 +132,8 @@ type Acks struct {
 	cfg     *config.Config
 	promise func(*kgo.Record, error) // a.done, allocated once
 	cl      *kgo.Client              // produce through it instead of the Producer's (UseClient)
+	// uncounted are topics whose records Acked leaves out (Uncounted).
+	uncounted map[string]bool
 
 	mu      sync.Mutex
 	pending int
@@ -167,7 +169,9 @@ func (a *Acks) add() {
 
 func (a *Acks) done(r *kgo.Record, err error) {
 	if err == nil {
-		a.acked.Add(1)
+		if !a.uncounted[r.Topic] {
+			a.acked.Add(1)
+		}
 	} else {
 		a.errors.Add(1)
 	}
@@ -203,7 +207,20 @@ func (a *Acks) Err() error {
 	return a.err
 }
 
-// Acked returns how many records were acknowledged so far.
+// Uncounted makes Acked leave out the records of these topics (a query's
+// internal topics, whose rows it reads back: its outputs are the sink's).
+// Call it before producing.
+func (a *Acks) Uncounted(topics ...string) {
+	if a.uncounted == nil {
+		a.uncounted = map[string]bool{}
+	}
+	for _, t := range topics {
+		a.uncounted[t] = true
+	}
+}
+
+// Acked returns how many records were acknowledged so far (but those of
+// Uncounted topics).
 func (a *Acks) Acked() int64 { return a.acked.Load() }
 
 // Errors returns how many records failed delivery so far.
