@@ -108,20 +108,8 @@ func (p *pipeline) joined(ctx context.Context, q *Query, rec *Record, ts int64, 
 // write writes p.opRow into batch row row.
 func (bt *between) write(p *pipeline, row int) bool {
 	for col, j := range bt.bind {
-		v := p.opRow[j]
-		if v.Null {
-			bt.batch.SetNull(col, row)
-			continue
-		}
-		switch v.Type {
-		case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
-			if !bt.batch.SetString(col, row, v.S) {
-				return false
-			}
-		case sdk.TypeDouble:
-			bt.batch.SetDouble(col, row, v.F)
-		default:
-			bt.batch.SetInt(col, row, v.I)
+		if !setValue(bt.batch, col, row, p.opRow[j]) {
+			return false
 		}
 	}
 	return true

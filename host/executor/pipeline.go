@@ -566,20 +566,25 @@ func (p *pipeline) writeFinal(row int, ts int64, win winBounds) bool {
 		default:
 			v = sdk.Value{Null: true}
 		}
-		if v.Null {
-			p.final.SetNull(col, row)
-			continue
+		if !setValue(p.final, col, row, v) {
+			return false
 		}
-		switch v.Type {
-		case sdk.TypeString, sdk.TypeBytes, sdk.TypeArray, sdk.TypeMap, sdk.TypeStruct:
-			if !p.final.SetString(col, row, v.S) {
-				return false
-			}
-		case sdk.TypeDouble:
-			p.final.SetDouble(col, row, v.F)
-		default:
-			p.final.SetInt(col, row, v.I)
-		}
+	}
+	return true
+}
+
+// setValue writes an operator's value into input column col of a batch
+// row; false when the batch's string area is full.
+func setValue(b StageBatch, col, row int, v sdk.Value) bool {
+	switch {
+	case v.Null:
+		b.SetNull(col, row)
+	case v.Type.IsVarLen():
+		return b.SetString(col, row, v.S)
+	case v.Type == sdk.TypeDouble:
+		b.SetDouble(col, row, v.F)
+	default:
+		b.SetInt(col, row, v.I)
 	}
 	return true
 }
