@@ -60,10 +60,10 @@ func (bt *between) start(b StageBatch) {
 // joined takes a result row of the join (p.opRow; a tombstone deletes the
 // result of key): to the final stage, or through the between stage to the
 // aggregation.
-func (p *pipeline) joined(ctx context.Context, q *Query, rec *Record, ts int64, tombstone bool, key []sdk.Value, emitted *bool) error {
+func (p *pipeline) joined(ctx context.Context, q *Query, rec *Record, ts int64, win winBounds, tombstone bool, key []sdk.Value, emitted *bool) error {
 	bt := p.between
 	if bt == nil {
-		return p.emit(ctx, q, rec, ts, winBounds{}, tombstone, key, emitted)
+		return p.emit(ctx, q, rec, ts, win, tombstone, key, emitted)
 	}
 	if emitted != nil {
 		// Whether a row of this key went on: the aggregation keeps

@@ -3,6 +3,7 @@ package executor
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -63,6 +64,9 @@ type joinOp struct {
 	next      *joinOp
 	leftTable bool
 	fwd       []sdk.Value
+	// windowed: the sides' keys are windowed; a row's join key is its key
+	// and window (windowedKey), and the result keeps the window.
+	windowed bool
 }
 
 func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
@@ -104,6 +108,7 @@ func newJoinStep(q *Query, p *pipeline, j *sdk.Join, prev *joinOp) (*joinOp, err
 		return nil, fmt.Errorf("query %s: join sides %d and %d of %d inputs", q.id, j.Left, j.Right, n)
 	}
 	var ls bool
+	op.windowed = p.inputs[j.Right].q.windowIn != nil
 	if prev == nil {
 		pi := p.inputs[j.Left]
 		p.opCols = append(p.opCols, pi.cols...)
@@ -224,7 +229,37 @@ func (p *pipeline) joinInput(ctx context.Context, q *Query, in int, rec *Record,
 		}
 		return op.fkRight(ctx, q, p, pi.row, rec, ts, srcKey, deleted)
 	}
-	return op.side1(ctx, q, p, s, pi.row, op.joinKey(pi.row, s, srcKey, !pi.stream), rec, ts, deleted)
+	k := op.joinKey(pi.row, s, srcKey, !pi.stream)
+	if op.windowed {
+		if !m.win.ok {
+			q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogDeserialization, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
+				Reason: "a record of a windowed source without a window in its key does not join"})
+			return nil
+		}
+		k = windowedKey(k, m.win)
+	}
+	return op.side1(ctx, q, p, s, pi.row, k, rec, ts, deleted)
+}
+
+// windowedKey is the join key of a windowed source's row: its key and its
+// window, which must both equal the other side's for the rows to join.
+func windowedKey(k sdk.Value, w winBounds) sdk.Value {
+	if k.Null {
+		return k
+	}
+	b := appendValues(nil, []sdk.Value{k})
+	b = binary.BigEndian.AppendUint64(b, uint64(w.start))
+	b = binary.BigEndian.AppendUint64(b, uint64(w.end))
+	return sdk.Value{Type: sdk.TypeBytes, S: string(b)}
+}
+
+// keyWindow returns the window of a windowedKey.
+func keyWindow(k sdk.Value) winBounds {
+	if k.Null || len(k.S) < 16 {
+		return winBounds{}
+	}
+	b := k.S[len(k.S)-16:]
+	return winBounds{ok: true, start: int64(binary.BigEndian.Uint64([]byte(b[:8]))), end: int64(binary.BigEndian.Uint64([]byte(b[8:])))}
 }
 
 // side1 handles one row of side s with join key k.
@@ -271,7 +306,11 @@ func (op *joinOp) side1(ctx context.Context, q *Query, p *pipeline, s int, row [
 func (op *joinOp) emit(ctx context.Context, q *Query, p *pipeline, rec *Record, ts int64, tombstone bool, key []sdk.Value, emitted *bool) error {
 	n := op.next
 	if n == nil {
-		return p.joined(ctx, q, rec, ts, tombstone, key, emitted)
+		var win winBounds
+		if op.windowed && len(key) == 1 {
+			win = keyWindow(key[0])
+		}
+		return p.joined(ctx, q, rec, ts, win, tombstone, key, emitted)
 	}
 	if emitted != nil {
 		// An intermediate table result deletes downstream only what it
@@ -285,7 +324,8 @@ func (op *joinOp) emit(ctx context.Context, q *Query, p *pipeline, rec *Record, 
 	// uses it (more matches): it gets a copy.
 	op.fwd = append(op.fwd[:0], p.opRow[:n.off[1]]...)
 	var k sdk.Value
-	if n.leftTable {
+	if n.leftTable || n.windowed {
+		// A windowed result goes on with its windowed key.
 		k = key[0]
 	} else {
 		k = op.fwd[n.keyCol[0]]

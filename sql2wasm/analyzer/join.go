@@ -189,6 +189,14 @@ func (a *Analyzer) analyzeJoin(sel *ast.Select, j *ast.Join, sinkName string) (*
 		}
 		ja.steps = append(ja.steps, st)
 	}
+	if err := q.checkWindowedKeys(); err != nil {
+		return nil, err
+	}
+	if w := ja.sides[0].src.Window; w != nil {
+		// Joined on their windowed keys, the result keeps the window.
+		kw := *w
+		q.sinkWindow = &kw
+	}
 	seen := map[string]bool{}
 	for _, c := range q.scope.cols {
 		if c.input == "" {
@@ -235,8 +243,31 @@ func windowedJoin(l, r *joinSide) *Error {
 		return errorf(r.ref.Pos(), "Incompatible windowed sources.\nLeft source: %s\nRight source: %s\n"+
 			"Session windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\n"+
 			"Hopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources", lw.Type, rw.Type)
+	case l.src.Kind == sdk.Table || r.src.Kind == sdk.Table:
+		return notSupported(l.ref.Pos(), "joins of windowed tables")
+	case lw.Type != rw.Type || lw.SizeMs != rw.SizeMs:
+		// The keys differ in their windows: the sides would have to be
+		// repartitioned onto one window, which ksqlDB refuses.
+		return errorf(r.ref.Pos(), "Implicit repartitioning of windowed sources is not supported.")
 	}
-	return notSupported(l.ref.Pos(), "joins of windowed sources")
+	return nil
+}
+
+// checkWindowedKeys refuses a join of windowed sources that is not on
+// their keys: a windowed key is joined as is (key and window), never
+// repartitioned.
+func (q *queryAnalysis) checkWindowedKeys() *Error {
+	if q.join.sides[0].src.Window == nil {
+		return nil
+	}
+	for _, st := range q.join.steps {
+		for _, k := range st.keys {
+			if !q.isPrimaryKey(k) {
+				return errorf(k.ast.Pos(), "Implicit repartitioning of windowed sources is not supported.")
+			}
+		}
+	}
+	return nil
 }
 
 // scope returns the final stage's scope: each side's columns (found by
