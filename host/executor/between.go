@@ -162,18 +162,8 @@ func (p *pipeline) flushBetween(ctx context.Context, q *Query) error {
 				}
 				deleted = true // a joined table row that no longer passes WHERE
 			default:
-				for j := range in.cols {
-					var v sdk.Value
-					var err error
-					if in.view != nil {
-						v, err = in.view.OutputView(j, r)
-					} else {
-						v, err = bt.batch.Output(j, r)
-					}
-					if err != nil {
-						return p.outTask.outputError(q, m.rec, err)
-					}
-					in.row[j] = v
+				if err := readOutputs(bt.batch, in.view, r, in.row); err != nil {
+					return p.outTask.outputError(q, m.rec, err)
 				}
 			}
 		}

@@ -470,18 +470,8 @@ func (p *pipeline) row(ctx context.Context, q *Query, in int, recs []Record, r i
 			}
 			deleted = true // a table row that no longer passes WHERE
 		default:
-			for j := range pi.cols {
-				var v sdk.Value
-				var err error
-				if pi.view != nil {
-					v, err = pi.view.OutputView(j, r)
-				} else {
-					v, err = t.batch.Output(j, r)
-				}
-				if err != nil {
-					return t.outputError(q, rec, err)
-				}
-				pi.row[j] = v
+			if err := readOutputs(t.batch, pi.view, r, pi.row); err != nil {
+				return t.outputError(q, rec, err)
 			}
 		}
 	}
@@ -570,6 +560,24 @@ func (p *pipeline) writeFinal(row int, ts int64, win winBounds) bool {
 		}
 	}
 	return true
+}
+
+// readOutputs reads batch row r's outputs into row: as views of the
+// module's memory when the batch gives them (valid until its next Run; the
+// stores copy what they keep), else as copies.
+func readOutputs(b StageBatch, view outputViewer, r int, row []sdk.Value) error {
+	for j := range row {
+		var err error
+		if view != nil {
+			row[j], err = view.OutputView(j, r)
+		} else {
+			row[j], err = b.Output(j, r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setValue writes an operator's value into input column col of a batch
