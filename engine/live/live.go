@@ -205,6 +205,11 @@ type queryRun struct {
 	mu       sync.Mutex
 	done     map[tp]*kgo.Record
 	lastSync time.Time
+	// owned are the partitions the group gave this instance (guarded by
+	// mu); shared says, for a stateful query, that another instance holds
+	// some of them (shared.go).
+	owned  map[tp]bool
+	shared atomic.Bool
 }
 
 type tp struct {
@@ -285,12 +290,14 @@ func (r *queryRun) run(ctx context.Context) error {
 			kgo.TransactionalID(r.group()),
 			kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 			kgo.RequireStableFetchOffsets(),
+			kgo.OnPartitionsAssigned(r.assigned),
 		)
 	} else {
 		copts = append(copts,
 			kgo.DisableAutoCommit(),
 			kgo.BlockRebalanceOnPoll(),
 			kgo.OnPartitionsRevoked(r.revoked),
+			kgo.OnPartitionsAssigned(r.assigned),
 			kgo.OnPartitionsLost(r.lost),
 		)
 	}
@@ -555,12 +562,14 @@ func (r *queryRun) lost(_ context.Context, _ *kgo.Client, lost map[string][]int3
 
 func (r *queryRun) forget(parts map[string][]int32) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	for t, ps := range parts {
 		for _, p := range ps {
 			delete(r.done, tp{t, p})
+			delete(r.owned, tp{t, p})
 		}
 	}
+	r.mu.Unlock()
+	r.checkShared()
 }
 
 // atLeastOnce flushes, then commits.
@@ -923,6 +932,9 @@ func writeStatus(runs []*queryRun, opts *Options) {
 	for _, r := range runs {
 		st, _ := r.state.Load().(string)
 		errs := r.acks.Errors() + opts.Counts.Count(r.q.ID())
+		if r.shared.Load() {
+			st += " (SHARED: another instance holds some partitions)"
+		}
 		fmt.Fprintf(&b, "%s %s %s: in %d, out %d, lag %d, errors %d\n",
 			time.Now().Format("15:04:05"), r.q.ID(), st, r.in.Load(), r.acks.Acked(), r.lag.Load(), errs)
 	}

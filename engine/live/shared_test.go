@@ -1,0 +1,53 @@
+package live_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wasmstream/wasmstream/engine/live"
+)
+
+// TestSecondInstanceOfAStatefulQueryIsReported starts a stateful query
+// twice with one service id: the group splits the partitions between the
+// instances, whose local state would each miss the other's part. They say
+// so (an error in the log naming query, group and partitions; SHARED in
+// the status line) instead of running on quietly; a single instance never
+// does.
+func TestSecondInstanceOfAStatefulQueryIsReported(t *testing.T) {
+	c := startCluster(t, "twice_", "mortgages", "per_city")
+	if err := c.b.CreateTopics(context.Background(), 2, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, c.admin, "mortgages", 0, 20)
+	logs := [2]*syncBuffer{{}, {}}
+	run := func(i int) *runner {
+		return startRunOpts(t, c, countScript, func(o *live.Options) {
+			o.Logger = slog.New(slog.NewTextHandler(logs[i], nil))
+		})
+	}
+	first := run(0)
+	first.waitIn(t, 20)
+	if st := first.status.String(); strings.Contains(st, "SHARED") || strings.Contains(logs[0].String(), "another instance") {
+		t.Fatalf("a single instance reports sharing:\n%s\n%s", st, logs[0].String())
+	}
+	second := run(1)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for i, r := range []*runner{first, second} {
+			l := logs[i].String()
+			if strings.Contains(r.status.String(), "(SHARED: another instance holds some partitions)") &&
+				strings.Contains(l, "another instance runs this stateful query") && strings.Contains(l, "CTAS_PER_CITY_0") &&
+				strings.Contains(l, "_confluent-ksql-twice_query_CTAS_PER_CITY_0") && strings.Contains(l, "of 2 partitions") {
+				second.stop(t)
+				first.stop(t)
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("neither instance reported the shared group:\nfirst:\n%s\n%s\nsecond:\n%s\n%s",
+		first.status.String(), logs[0].String(), second.status.String(), logs[1].String())
+}
