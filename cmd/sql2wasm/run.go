@@ -200,7 +200,28 @@ func printManifest(w io.Writer, info *sql2wasm.ModuleInfo, size int) {
 		if in.Source >= 0 && in.Source < len(m.Sources) {
 			name = m.Sources[in.Source].Name
 		}
-		fmt.Fprintf(w, "pipeline:  source %s -> %s\n", name, stageName(m, in.Stage))
+		via := ""
+		if in.Repartition && !m.Pipeline.SingleTask {
+			via = " -> repartition topic"
+		}
+		fmt.Fprintf(w, "pipeline:  source %s -> %s%s\n", name, stageName(m, in.Stage), via)
+	}
+	if op := m.Pipeline.Operator; op != nil {
+		for _, line := range strings.Split(strings.TrimSuffix(analyzer.FormatOperator(op), "\n"), "\n") {
+			fmt.Fprintf(w, "operator:  %s\n", line)
+		}
+		if b := m.Pipeline.Between; b != nil {
+			via := ""
+			if b.Repartition && !m.Pipeline.SingleTask {
+				via = " -> repartition topic"
+			}
+			fmt.Fprintf(w, "between:   join -> %s%s -> aggregate\n", stageName(m, b.Stage), via)
+		}
+		if m.Pipeline.SingleTask {
+			fmt.Fprintf(w, "tasks:     one over all partitions\n")
+		} else {
+			fmt.Fprintf(w, "tasks:     one per input partition\n")
+		}
 	}
 	fmt.Fprintf(w, "final:     %s\n", stageName(m, m.Pipeline.Final))
 	for _, st := range m.Stages {

@@ -147,3 +147,35 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectStateful shows a stateful query's operators, the inputs that
+// go through the repartition topic, and how its state is split into tasks.
+func TestInspectStateful(t *testing.T) {
+	dir := t.TempDir()
+	sql := writeFile(t, dir, "q.sql", `
+CREATE TABLE clients (user_id INT PRIMARY KEY, city STRING) WITH (kafka_topic='clients', value_format='JSON');
+CREATE STREAM mortgages (mortgage_id BIGINT KEY, client_id INT, amount INT) WITH (kafka_topic='mortgages', value_format='JSON');
+CREATE TABLE per_city AS SELECT c.city AS city, COUNT(*) AS n FROM mortgages m JOIN clients c ON m.client_id = c.user_id GROUP BY c.city;
+`)
+	outDir := filepath.Join(dir, "out")
+	if code, _, stderr := runCmd(t, "compile", sql, "-o", outDir); code != exitOK {
+		t.Fatalf("compile exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCmd(t, "inspect", filepath.Join(outDir, "ctas_per_city_0.wasm"))
+	if code != exitOK {
+		t.Fatalf("inspect exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"pipeline:  source MORTGAGES -> stage_0 -> repartition topic\n",
+		"pipeline:  source CLIENTS -> stage_1\n",
+		"operator:  join INNER input0.M_CLIENT_ID = input1.C_USER_ID\n",
+		"operator:  aggregate by [KSQL_INTERNAL_COL_0] COUNT_STAR()->KSQL_AGG_VARIABLE_0 BIGINT\n",
+		"between:   join -> stage_2 -> repartition topic -> aggregate\n",
+		"tasks:     one per input partition\n",
+		"final:     stage_3\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
+		}
+	}
+}

@@ -81,10 +81,25 @@ func formatPartitioning(p *sdk.Pipeline) string {
 	return "repartition " + strings.Join(names, ", ") + "\n"
 }
 
-// FormatOperator renders a host operator on one line (two for a join's
-// window), as FormatPlan shows it between the input and final stages.
+// FormatOperator renders a host operator, a line per join of the chain
+// and one for the aggregation (after the joins when it runs over them), as
+// FormatPlan shows it between the input and final stages.
 func FormatOperator(op *sdk.Operator) string {
 	var b strings.Builder
+	for j := op.Join; j != nil; j = j.Next {
+		left := "result"
+		if j.Left >= 0 {
+			left = fmt.Sprintf("input%d", j.Left)
+		}
+		fmt.Fprintf(&b, "join %s %s.%s = input%d.%s", j.Type, left, j.LeftKey, j.Right, j.RightKey)
+		if j.ForeignKey {
+			b.WriteString(" foreign-key")
+		}
+		if w := j.Within; w != nil {
+			fmt.Fprintf(&b, " within before=%d after=%d grace=%d", w.BeforeMs, w.AfterMs, w.GraceMs)
+		}
+		b.WriteString("\n")
+	}
 	if a := op.Aggregate; a != nil {
 		fmt.Fprintf(&b, "aggregate by [%s]", strings.Join(a.GroupBy, ", "))
 		for _, c := range a.Calls {
@@ -99,20 +114,6 @@ func FormatOperator(op *sdk.Operator) string {
 		}
 		if a.EmitFinal {
 			b.WriteString(" emit=final")
-		}
-		b.WriteString("\n")
-	}
-	for j := op.Join; j != nil; j = j.Next {
-		left := "result"
-		if j.Left >= 0 {
-			left = fmt.Sprintf("input%d", j.Left)
-		}
-		fmt.Fprintf(&b, "join %s %s.%s = input%d.%s", j.Type, left, j.LeftKey, j.Right, j.RightKey)
-		if j.ForeignKey {
-			b.WriteString(" foreign-key")
-		}
-		if w := j.Within; w != nil {
-			fmt.Fprintf(&b, " within before=%d after=%d grace=%d", w.BeforeMs, w.AfterMs, w.GraceMs)
 		}
 		b.WriteString("\n")
 	}
