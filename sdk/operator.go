@@ -27,19 +27,28 @@ type Operator struct {
 
 // Aggregate functions the host implements as accumulators.
 const (
-	AggCount            = "COUNT"      // COUNT(col): non-NULL values; BIGINT
-	AggCountStar        = "COUNT_STAR" // COUNT(*): rows; BIGINT
-	AggSum              = "SUM"        // INT->INT, BIGINT->BIGINT, DOUBLE->DOUBLE, DECIMAL->DECIMAL; NULLs ignored
-	AggAvg              = "AVG"        // -> DOUBLE
-	AggMin              = "MIN"        // same type as the argument; NULLs ignored
-	AggMax              = "MAX"        // same type as the argument; NULLs ignored
+	AggCount     = "COUNT"      // COUNT(col): non-NULL values; BIGINT
+	AggCountStar = "COUNT_STAR" // COUNT(*): rows; BIGINT
+	AggSum       = "SUM"        // INT->INT, BIGINT->BIGINT, DOUBLE->DOUBLE, DECIMAL->DECIMAL; NULLs ignored
+	AggAvg       = "AVG"        // -> DOUBLE
+	AggMin       = "MIN"        // same type as the argument; NULLs ignored
+	AggMax       = "MAX"        // same type as the argument; NULLs ignored
+	// AggLatestByOffset and AggEarliestByOffset are LATEST_BY_OFFSET(x)
+	// and EARLIEST_BY_OFFSET(x): the last (first) non-NULL value, in the
+	// argument's type. With a parameter, Params[0] = N, they are
+	// LATEST_BY_OFFSET(x, N) and EARLIEST_BY_OFFSET(x, N): an ARRAY of the
+	// last (first) N non-NULL values, in arrival order.
 	AggLatestByOffset   = "LATEST_BY_OFFSET"
 	AggEarliestByOffset = "EARLIEST_BY_OFFSET"
 	// AggLatestByOffsetKeepNulls and AggEarliestByOffsetKeepNulls are
 	// LATEST_BY_OFFSET(x, FALSE) and EARLIEST_BY_OFFSET(x, FALSE): NULL
-	// values count (the plain functions skip them).
+	// values count (the plain functions skip them). With Params[0] = N they
+	// are LATEST_BY_OFFSET(x, N, FALSE) and EARLIEST_BY_OFFSET(x, N, FALSE).
 	AggLatestByOffsetKeepNulls   = "LATEST_BY_OFFSET_KEEP_NULLS"
 	AggEarliestByOffsetKeepNulls = "EARLIEST_BY_OFFSET_KEEP_NULLS"
+	// AggAttr is ATTR(x): the value when every value of the group is the
+	// same (NULL counting as a value), else NULL; in the argument's type.
+	AggAttr = "ATTR"
 	// AggTopK is TOPK(x, k): an ARRAY of the k largest non-NULL values,
 	// largest first; Params[0] is k. For TOPK(x, y, ..., k) the argument
 	// is a STRUCT whose first field is x (ksqlDB's sort_col), ordered by

@@ -33,7 +33,9 @@ type Acc struct {
 	// L holds the elements of an ARRAY result (TOPK, TOPKDISTINCT,
 	// COLLECT_LIST, COLLECT_SET), N of them, one after another in the
 	// complex encoding (sdk.CxAppendInt ...), so that the result is a
-	// header away. These functions allocate as their arrays grow.
+	// header away; or N entries of LATEST_BY_OFFSET(x, N),
+	// EARLIEST_BY_OFFSET(x, N) and ATTR (see agg_offset.go). These
+	// functions allocate as their arrays grow.
 	L []byte `msgpack:"l,omitempty"`
 	// Overflow says a DECIMAL sum exceeded its precision: ksqlDB fails
 	// the query (see Failer).
@@ -74,6 +76,15 @@ func NewCall(c sdk.AggregateCall, arg sdk.Type) (Func, error) {
 	switch c.Func {
 	case sdk.AggTopK, sdk.AggTopKDistinct, sdk.AggCollectList, sdk.AggCollectSet:
 		return newArrayFunc(c.Func, c.Params, arg)
+	case sdk.AggLatestByOffset, sdk.AggEarliestByOffset, sdk.AggLatestByOffsetKeepNulls, sdk.AggEarliestByOffsetKeepNulls:
+		switch len(c.Params) {
+		case 0:
+		case 1:
+			// (x, N): an ARRAY of N values.
+			return newByOffsetN(c.Func, c.Params[0], arg)
+		default:
+			return nil, fmt.Errorf("aggregate function %s takes at most 1 parameter, got %d", c.Func, len(c.Params))
+		}
 	case sdk.AggSumList:
 		// The argument is an ARRAY; the result has its element type.
 		if arg != sdk.TypeArray || !c.Result.Type.IsNumeric() || len(c.Params) > 0 {
@@ -92,8 +103,8 @@ func NewCall(c sdk.AggregateCall, arg sdk.Type) (Func, error) {
 // sdk.Agg* names) for an argument of type arg (ignored by COUNT_STAR), and
 // the result type, following ksqlDB: COUNT and COUNT_STAR give BIGINT, SUM
 // the argument's type, AVG DOUBLE, the others the argument's type. The
-// functions with literal parameters (TOPK, COLLECT_LIST ...) are built by
-// NewCall.
+// functions with literal parameters (TOPK, COLLECT_LIST,
+// LATEST_BY_OFFSET(x, N) ...) are built by NewCall.
 func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
 	switch fn {
 	case sdk.AggCountStar:
@@ -124,6 +135,10 @@ func NewFunc(fn string, arg sdk.Type) (Func, sdk.Type, error) {
 			latest := fn == sdk.AggLatestByOffset || fn == sdk.AggLatestByOffsetKeepNulls
 			keep := fn == sdk.AggLatestByOffsetKeepNulls || fn == sdk.AggEarliestByOffsetKeepNulls
 			return byOffset{typ: arg, latest: latest, keepNulls: keep}, arg, nil
+		}
+	case sdk.AggAttr:
+		if arg.IsKnown() {
+			return attr{typ: arg}, arg, nil
 		}
 	case sdk.AggTopK, sdk.AggTopKDistinct, sdk.AggCollectList, sdk.AggCollectSet:
 		return nil, sdk.TypeUnknown, fmt.Errorf("aggregate function %s has parameters: build it with NewCall", fn)

@@ -309,10 +309,11 @@ func (q *queryAnalysis) aggregate() *Error {
 		return err
 	}
 	for _, c := range ag.calls {
-		if (c.fn == sdk.AggAvg || c.elem != nil) && q.src.ValueFormat == sdk.FormatDelimited {
+		if (c.fn == sdk.AggAvg || c.fn == sdk.AggAttr || c.elem != nil) && q.src.ValueFormat == sdk.FormatDelimited {
 			// ksqlDB keeps AVG's running sum and count as a STRUCT, and
-			// TOPK's or COLLECT_LIST's elements as an ARRAY, in the
-			// source's value format.
+			// TOPK's or COLLECT_LIST's elements, LATEST_BY_OFFSET(x, N)'s
+			// values and ATTR's values with their counts as an ARRAY, in
+			// the source's value format.
 			return errorf(c.call.Pos(), "One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.")
 		}
 	}
@@ -561,7 +562,8 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 	for i, a := range args {
 		// The host keeps a complex value as it keeps a STRING: only the
 		// functions that just keep or collect a value take one.
-		keeps := name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET" || name == "COLLECT_LIST" || name == "COLLECT_SET" || name == "SUM_LIST"
+		keeps := name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET" || name == "COLLECT_LIST" || name == "COLLECT_SET" ||
+			name == "SUM_LIST" || name == "ATTR"
 		if t := a.Type(); t.IsComplex() && !(keeps && i == 0) {
 			return notSupported(x.Args[i].Pos(), name+" of a "+t.String()+" value")
 		}
@@ -638,28 +640,15 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 			call.fn = sdk.AggMax
 		}
 	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
-		for i, a := range x.Args[1:] {
-			if _, ok := unparen(a).(*ast.Literal); !ok {
-				return errorf(a.Pos(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'",
-					i+2, name, formatExpr(a, nil))
+		n, keepNulls, err := byOffsetParams(x, name, args, bad)
+		if err != nil {
+			return err
+		}
+		args = args[:1]
+		if isDecimalish(args[0].Type()) {
+			if err := narrowDecimal(x, name, args[0].Type()); err != nil {
+				return err
 			}
-		}
-		keepNulls := false
-		if len(args) == 2 && args[1].Type() == sdk.TypeBoolean {
-			// (x, TRUE) ignores NULLs, which is the default; (x, FALSE)
-			// keeps them.
-			k, ok := args[1].(*plan.Const)
-			if !ok || k.V.Null {
-				return errorf(x.Args[1].Pos(), "The ignoreNulls argument of %s must be TRUE or FALSE.", name)
-			}
-			keepNulls = !k.V.Bool()
-			args = args[:1]
-		}
-		if len(args) != 1 {
-			return notSupported(x.Pos(), name+" of several values (an ARRAY result)")
-		}
-		if isNull(args[0]) {
-			return bad(name + "(T)")
 		}
 		t = args[0].Type()
 		switch {
@@ -672,6 +661,22 @@ func (q *queryAnalysis) addCall(x *ast.Call) *Error {
 		default:
 			call.fn = sdk.AggEarliestByOffset
 		}
+		if n > 0 {
+			// (x, N): ksqlDB's latestN and earliestN, an ARRAY of N values.
+			call.params = []int64{n}
+			t, call.elem = sdk.TypeArray, sdk.ArrayOf(plan.DescOf(args[0]))
+		}
+	case "ATTR":
+		// ksqlDB's Attr, a table aggregation of any type.
+		if len(args) != 1 || isNull(args[0]) {
+			return bad("ATTR(T)")
+		}
+		if isDecimalish(args[0].Type()) {
+			if err := narrowDecimal(x, name, args[0].Type()); err != nil {
+				return err
+			}
+		}
+		call.fn, t = sdk.AggAttr, args[0].Type()
 	case "TOPK", "TOPKDISTINCT":
 		k, err := topKParam(x, name, args, bad)
 		if err != nil {
@@ -817,6 +822,44 @@ func topKParam(x *ast.Call, name string, args []plan.Expr, bad func(string) *Err
 	return k.V.I, nil
 }
 
+// byOffsetParams checks the parameters of LATEST_BY_OFFSET and
+// EARLIEST_BY_OFFSET, ksqlDB's (x), (x, ignoreNulls), (x, N) and (x, N,
+// ignoreNulls), where N is a positive INT literal and ignoreNulls a
+// BOOLEAN literal. It returns N (0 for the single-value forms) and whether
+// NULL values count (ignoreNulls FALSE).
+func byOffsetParams(x *ast.Call, name string, args []plan.Expr, bad func(string) *Error) (n int64, keepNulls bool, err *Error) {
+	sigs := name + "(T)\n" + name + "(T, BOOLEAN)\n" + name + "(T, INT)\n" + name + "(T, INT, BOOLEAN)"
+	if len(args) < 1 || len(args) > 3 || isNull(args[0]) {
+		return 0, false, bad(sigs)
+	}
+	for i, a := range x.Args[1:] {
+		lit := unparen(a)
+		if u, neg := lit.(*ast.Unary); neg {
+			lit = unparen(u.X) // -3 is a literal to ksqlDB's grammar
+		}
+		k, ok := args[i+1].(*plan.Const)
+		if _, isLit := lit.(*ast.Literal); !isLit || !ok {
+			return 0, false, errorf(a.Pos(), "Parameter %d passed to function %s must be a literal constant, but was expression: '%s'",
+				i+2, name, formatExpr(a, nil))
+		}
+		switch {
+		case k.V.Null:
+			return 0, false, bad(sigs)
+		case i == 0 && k.V.Type == sdk.TypeInt:
+			if n = k.V.I; n <= 0 {
+				// ksqlDB's message, for either function.
+				return 0, false, errorf(a.Pos(), "earliestN must be 1 or greater: the N of %s was %d.", name, n)
+			}
+		case i == len(args)-2 && k.V.Type == sdk.TypeBoolean && (i == 0 || n > 0):
+			// TRUE ignores NULLs, which is the default.
+			keepNulls = !k.V.Bool()
+		default:
+			return 0, false, bad(sigs)
+		}
+	}
+	return n, keepNulls, nil
+}
+
 // narrowDecimal refuses a DECIMAL wider than the host's 18 digits as an
 // aggregate's argument.
 func narrowDecimal(x *ast.Call, name string, t sdk.Type) *Error {
@@ -836,7 +879,7 @@ func (q *queryAnalysis) tableAggregates() *Error {
 	seen := map[string]bool{}
 	for _, c := range q.agg.calls {
 		switch c.fn {
-		case sdk.AggCount, sdk.AggCountStar, sdk.AggSum, sdk.AggAvg, sdk.AggCollectList, sdk.AggSumList:
+		case sdk.AggCount, sdk.AggCountStar, sdk.AggSum, sdk.AggAvg, sdk.AggCollectList, sdk.AggSumList, sdk.AggAttr:
 			// ksqlDB's TableUdafs: they can undo a row.
 			continue
 		}

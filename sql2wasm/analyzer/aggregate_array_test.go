@@ -14,8 +14,9 @@ import (
 const arrayAggStream = "CREATE STREAM S (ID INT KEY, V INT, B BIGINT, D DOUBLE, NAME STRING, DEC DECIMAL(4, 1), " +
 	"M MAP<STRING, BIGINT>, F BOOLEAN, A ARRAY<INT>, STRS ARRAY<STRING>) WITH (kafka_topic='s', value_format='JSON');\n"
 
-// TestArrayAggregates checks how TOPK, TOPKDISTINCT, COLLECT_LIST and
-// COLLECT_SET, and the DECIMAL aggregates, reach the host: function,
+// TestArrayAggregates checks how TOPK, TOPKDISTINCT, COLLECT_LIST,
+// COLLECT_SET, LATEST_BY_OFFSET(x, N), EARLIEST_BY_OFFSET(x, N), ATTR and
+// the DECIMAL aggregates reach the host: function,
 // literal parameters, result type, and what the input stage computes for
 // their argument.
 func TestArrayAggregates(t *testing.T) {
@@ -56,6 +57,23 @@ func TestArrayAggregates(t *testing.T) {
 			sdk.AggSumList, nil, "INTEGER", "ARRAY<INTEGER>", "INTEGER"},
 		{"max decimal", nil, "CREATE TABLE O AS SELECT ID, MAX(DEC) AS X FROM S GROUP BY ID;",
 			sdk.AggMax, nil, "DECIMAL(4, 1)", "DECIMAL(4, 1)", "DECIMAL(4, 1)"},
+		// latest-offset-udaf.json "latest n by offset".
+		{"latest_by_offset n", nil, "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(NAME, 2) AS X FROM S GROUP BY ID;",
+			sdk.AggLatestByOffset, []int64{2}, "ARRAY<STRING>", "STRING", "ARRAY<STRING>"},
+		{"latest_by_offset n ignoring nulls", nil, "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(D, 3, TRUE) AS X FROM S GROUP BY ID;",
+			sdk.AggLatestByOffset, []int64{3}, "ARRAY<DOUBLE>", "DOUBLE", "ARRAY<DOUBLE>"},
+		{"latest_by_offset n keeping nulls", nil, "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(A, (1), false) AS X FROM S GROUP BY ID;",
+			sdk.AggLatestByOffsetKeepNulls, []int64{1}, "ARRAY<ARRAY<INTEGER>>", "ARRAY<INTEGER>", "ARRAY<ARRAY<INTEGER>>"},
+		// earliest-offset-udaf.json "null first - multiple - not ignoring nulls".
+		{"earliest_by_offset n keeping nulls", nil, "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(DEC, 2, FALSE) AS X FROM S GROUP BY ID;",
+			sdk.AggEarliestByOffsetKeepNulls, []int64{2}, "ARRAY<DECIMAL(4, 1)>", "DECIMAL(4, 1)", "ARRAY<DECIMAL(4, 1)>"},
+		{"earliest_by_offset single value stays scalar", nil, "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(V, FALSE) AS X FROM S GROUP BY ID;",
+			sdk.AggEarliestByOffsetKeepNulls, nil, "INTEGER", "INTEGER", "INTEGER"},
+		// attr.json.
+		{"attr scalar", nil, "CREATE TABLE O AS SELECT ID, ATTR(B) AS X FROM S GROUP BY ID;",
+			sdk.AggAttr, nil, "BIGINT", "BIGINT", "BIGINT"},
+		{"attr of a MAP", nil, "CREATE TABLE O AS SELECT ID, ATTR(M) AS X FROM S GROUP BY ID;",
+			sdk.AggAttr, nil, "MAP<STRING, BIGINT>", "MAP<STRING, BIGINT>", "MAP<STRING, BIGINT>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -146,6 +164,36 @@ func TestArrayAggregateErrors(t *testing.T) {
 			"Function 'SUM_LIST' does not accept parameters (ARRAY<STRING>)."},
 		{arrayAggStream + "CREATE TABLE O AS SELECT ID, AVG(DEC) FROM S GROUP BY ID;", "2:30",
 			"Function 'AVG' does not accept parameters (DECIMAL(4, 1))."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(V, -2) FROM S GROUP BY ID;", "2:50",
+			"earliestN must be 1 or greater: the N of LATEST_BY_OFFSET was -2."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(V, 1 + 1) FROM S GROUP BY ID;", "2:52",
+			"Parameter 2 passed to function EARLIEST_BY_OFFSET must be a literal constant, but was expression: '(1 + 1)'"},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(V, 2, D > 0) FROM S GROUP BY ID;", "2:53",
+			"Parameter 3 passed to function LATEST_BY_OFFSET must be a literal constant, but was expression: '(D > 0)'"},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(V, 2.5) FROM S GROUP BY ID;", "2:30",
+			"Function 'LATEST_BY_OFFSET' does not accept parameters (INTEGER, DECIMAL(2, 1))."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(V, 3000000000) FROM S GROUP BY ID;", "2:30",
+			"Function 'LATEST_BY_OFFSET' does not accept parameters (INTEGER, BIGINT)."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(V, TRUE, 2) FROM S GROUP BY ID;", "2:30",
+			"Function 'EARLIEST_BY_OFFSET' does not accept parameters (INTEGER, BOOLEAN, INTEGER)."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(V, 2, 3) FROM S GROUP BY ID;", "2:30",
+			"Function 'EARLIEST_BY_OFFSET' does not accept parameters (INTEGER, INTEGER, INTEGER)."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(V, 2, TRUE, TRUE) FROM S GROUP BY ID;", "2:30",
+			"Function 'EARLIEST_BY_OFFSET' does not accept parameters (INTEGER, INTEGER, BOOLEAN, BOOLEAN)."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(V, 'x') FROM S GROUP BY ID;", "2:30",
+			"Function 'LATEST_BY_OFFSET' does not accept parameters (INTEGER, STRING)."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(NULL, 2) FROM S GROUP BY ID;", "2:30",
+			"Function 'LATEST_BY_OFFSET' does not accept parameters"},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, ATTR(V, 2) FROM S GROUP BY ID;", "2:30",
+			"Function 'ATTR' does not accept parameters (INTEGER, INTEGER)."},
+		{arrayAggStream + "CREATE TABLE O AS SELECT ID, ATTR() FROM S GROUP BY ID;", "2:30",
+			"Function 'ATTR' does not accept parameters ()."},
+		{table + "CREATE TABLE O AS SELECT ID, LATEST_BY_OFFSET(V, 2) FROM T GROUP BY ID;", "2:19",
+			"The aggregation function LATEST_BY_OFFSET cannot be applied to a table source, only to a stream source."},
+		{delimited + "CREATE TABLE O AS SELECT ID, ATTR(V) FROM DL GROUP BY ID;", "2:30",
+			"One of the functions used in the statement has an intermediate type that the value format can not handle."},
+		{delimited + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(V, 2) FROM DL GROUP BY ID;", "2:30",
+			"One of the functions used in the statement has an intermediate type that the value format can not handle."},
 		// collect-set.json: COLLECT_SET and TOPK are not TableUdafs;
 		// COLLECT_LIST is.
 		{table + "CREATE TABLE O AS SELECT ID, COLLECT_SET(V), TOPK(V, 1), COLLECT_LIST(V) FROM T GROUP BY ID;", "2:19",
@@ -176,5 +224,9 @@ func TestArrayAggregateErrors(t *testing.T) {
 	}
 	if _, pos, err := runScript(t, nil, table+"CREATE TABLE O AS SELECT ID, COLLECT_LIST(V) FROM T GROUP BY ID;"); err != nil {
 		t.Errorf("COLLECT_LIST of a table: %s: %v", pos, err)
+	}
+	// ATTR is a TableUdaf in ksqlDB.
+	if _, pos, err := runScript(t, nil, table+"CREATE TABLE O AS SELECT ID, ATTR(NAME) FROM T GROUP BY ID;"); err != nil {
+		t.Errorf("ATTR of a table: %s: %v", pos, err)
 	}
 }

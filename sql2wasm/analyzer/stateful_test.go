@@ -452,8 +452,8 @@ func TestStatefulErrors(t *testing.T) {
 
 		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, V) AS F FROM S GROUP BY ID;", "2:55",
 			"Parameter 2 passed to function EARLIEST_BY_OFFSET must be a literal constant, but was expression: 'V'"},
-		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, 2) AS F FROM S GROUP BY ID;", "2:30",
-			"not supported yet: EARLIEST_BY_OFFSET of several values (an ARRAY result)"},
+		{statefulStream + "CREATE TABLE O AS SELECT ID, EARLIEST_BY_OFFSET(NAME, 0) AS F FROM S GROUP BY ID;", "2:55",
+			"earliestN must be 1 or greater: the N of EARLIEST_BY_OFFSET was 0."},
 		{joinStreams + "CREATE STREAM O AS SELECT L.B, R.B FROM L JOIN R WITHIN 1 SECOND ON L.A = R.A PARTITION BY L.C;", "3:20",
 			"The query used to build `O` must include the partitioning expression L.C in its projection (eg, SELECT L.C...)."},
 		{joinStreams + "CREATE STREAM O AS SELECT * FROM L JOIN R ON L.A = R.A;", "3:36",
