@@ -62,14 +62,7 @@ func TestAggregationOverJoinOnKafka(t *testing.T) {
 	r.waitIn(t, 90)
 	r.stop(t)
 
-	want := map[string]string{}
-	counts := map[int]int{}
-	for i := range 150 {
-		counts[(i%clients)%3]++
-	}
-	for city, n := range counts {
-		want[fmt.Sprintf("c%d", city)] = fmt.Sprintf(`{"N":%d}`, n)
-	}
+	want := cityCounts(150, func(i int) int { return (i % clients) % 3 })
 	got := lastPerKey(t, c.admin, "per_city")
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("last count per city %v, want %v", got, want)

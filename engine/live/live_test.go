@@ -437,6 +437,20 @@ func lastPerKey(t *testing.T, cfg *config.Config, topic string) map[string]strin
 	return out
 }
 
+// cityCounts is the last count per city that COUNT(*) GROUP BY city gives
+// for input records 0..n-1, record i being of city c<city(i)>.
+func cityCounts(n int, city func(i int) int) map[string]string {
+	counts := map[int]int{}
+	for i := range n {
+		counts[city(i)]++
+	}
+	want := map[string]string{}
+	for c, k := range counts {
+		want[fmt.Sprintf("c%d", c)] = fmt.Sprintf(`{"N":%d}`, k)
+	}
+	return want
+}
+
 // TestStatefulRestartRestoresTheCheckpoint counts records per city, stops,
 // and goes on with more input: the counts go on from where they were (the
 // checkpoint restored the state) and the second run reads only the new
@@ -462,14 +476,7 @@ func TestStatefulRestartRestoresTheCheckpoint(t *testing.T) {
 	r.waitIn(t, 300)
 	r.stop(t)
 
-	want := map[string]string{}
-	counts := map[int]int{}
-	for i := range 500 {
-		counts[i%7]++
-	}
-	for city, n := range counts {
-		want[fmt.Sprintf("c%d", city)] = fmt.Sprintf(`{"N":%d}`, n)
-	}
+	want := cityCounts(500, func(i int) int { return i % 7 })
 	got := lastPerKey(t, c.admin, "per_city")
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("last count per city %v, want %v", got, want)
@@ -541,14 +548,7 @@ func eosCounts(t *testing.T, serviceID string, prepare func(c *cluster, dir stri
 	r.waitIn(t, 300)
 	r.stop(t)
 
-	want := map[string]string{}
-	counts := map[int]int{}
-	for i := range 500 {
-		counts[i%7]++
-	}
-	for city, n := range counts {
-		want[fmt.Sprintf("c%d", city)] = fmt.Sprintf(`{"N":%d}`, n)
-	}
+	want := cityCounts(500, func(i int) int { return i % 7 })
 	if got := lastPerKey(t, c.admin, "per_city"); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("last count per city %v, want %v", got, want)
 	}
