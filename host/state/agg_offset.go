@@ -69,16 +69,17 @@ func (b byOffsetN) Add(a *Acc, v sdk.Value, seq int64) {
 	if (v.Null && !b.keepNulls) || (!b.latest && a.N >= b.n) {
 		return
 	}
-	a.L = appendElem(sdk.CxAppendInt(a.L, seq), v)
-	a.N++
-	if a.N > b.n {
-		// The oldest goes. Slicing it off writes no byte; append copies
-		// only the live entries when it grows the array.
+	if a.N >= b.n {
+		// The oldest goes: the others move to the front, in place (as
+		// TOPK's Add, never Merge, writes a's bytes), so that a full
+		// accumulator takes values without allocating.
 		if _, end := nextEntry(a.L, 0); end > 0 {
-			a.L = a.L[end:]
+			a.L = a.L[:copy(a.L, a.L[end:])]
 			a.N--
 		}
 	}
+	a.L = appendElem(sdk.CxAppendInt(a.L, seq), v)
+	a.N++
 }
 
 // Remove cannot undo: ksqlDB's *_BY_OFFSET functions are not table

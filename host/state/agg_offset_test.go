@@ -339,6 +339,46 @@ func TestNewCallOffsetAndAttr(t *testing.T) {
 	}
 }
 
+// TestOffsetAttrAllocs checks that the accumulators take values without
+// allocating once their entries are in place: a full LATEST_BY_OFFSET(x,
+// N) or EARLIEST_BY_OFFSET(x, N), and ATTR of values it holds.
+func TestOffsetAttrAllocs(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Func
+		rem  bool // also Remove
+	}{
+		{"latest n", mustCall(t, sdk.AggLatestByOffset, []int64{3}, sdk.TypeString), false},
+		{"earliest n", mustCall(t, sdk.AggEarliestByOffsetKeepNulls, []int64{2}, sdk.TypeString), false},
+		{"attr", mustFunc(t, sdk.AggAttr, sdk.TypeString), true},
+	}
+	vals := []sdk.Value{sdk.Str("a string longer than thirty-two bytes"), sdk.Str("b"), sdk.Null(sdk.TypeString)}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a Acc
+			for i, v := range vals {
+				tt.f.Add(&a, v, int64(i))
+			}
+			seq := int64(len(vals))
+			// 100 values a run: AllocsPerRun rounds the average down, and
+			// an amortized allocation is rarer than one per value.
+			allocs := testing.AllocsPerRun(20, func() {
+				for range 100 {
+					seq++
+					v := vals[seq%int64(len(vals))]
+					tt.f.Add(&a, v, seq)
+					if tt.rem {
+						tt.f.Remove(&a, v)
+					}
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%v allocations per 100 values", allocs)
+			}
+		})
+	}
+}
+
 // TestOffsetAttrSnapshotRestore is TestArraySnapshotRestore for
 // LATEST_BY_OFFSET(x, N), EARLIEST_BY_OFFSET(x, N) and ATTR: a restored
 // aggregation goes on exactly as an uninterrupted one, sessions merging
