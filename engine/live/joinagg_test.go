@@ -55,16 +55,19 @@ func TestAggregationOverJoinOnKafka(t *testing.T) {
 	r.waitIn(t, clients)
 	mortgages(0, 60)
 	r.waitIn(t, clients+60)
+	r.waitOut(t, 60) // each mortgage updates its city's count
 	r.stop(t)
+	first := r
 
 	mortgages(60, 150)
 	r = startRunWith(t, c, joinAggScript, dir)
 	r.waitIn(t, 90)
+	r.waitOut(t, 90)
 	r.stop(t)
 
 	want := cityCounts(150, func(i int) int { return (i % clients) % 3 })
 	got := lastPerKey(t, c.admin, "per_city")
 	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("last count per city %v, want %v", got, want)
+		t.Errorf("last count per city %v, want %v\nfirst run:\n%s\nsecond run:\n%s", got, want, first.status.String(), r.status.String())
 	}
 }

@@ -400,6 +400,27 @@ CREATE STREAM s (k VARCHAR KEY, client_id INT, city VARCHAR, action VARCHAR, typ
 CREATE TABLE per_city WITH (kafka_topic='per_city') AS SELECT city, COUNT(*) AS n FROM s GROUP BY city;
 `
 
+// waitOut waits until a status line says the query's sink received at
+// least n records: with a repartition topic the rows read reach the sink
+// only after another trip through Kafka, so "in" alone does not say a
+// stop would find them done.
+func (r *runner) waitOut(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(r.status.String(), "\n") {
+			var out int
+			if i := strings.Index(line, ", out "); i >= 0 {
+				if _, err := fmt.Sscanf(line[i:], ", out %d,", &out); err == nil && out >= n {
+					return
+				}
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the query did not write %d records:\n%s", n, r.status.String())
+}
+
 // waitIn waits until the last status line says the query read n records.
 func (r *runner) waitIn(t *testing.T, n int) {
 	t.Helper()
@@ -464,6 +485,7 @@ func TestStatefulRestartRestoresTheCheckpoint(t *testing.T) {
 	produce(t, c.admin, "mortgages", 0, 200)
 	r := startRunWith(t, c, countScript, dir)
 	r.waitIn(t, 200)
+	r.waitOut(t, 200)
 	r.stop(t)
 	// GROUP BY city repartitions: "in" and "out" count the source's and
 	// the sink's records, not the repartition topic's.
@@ -474,6 +496,7 @@ func TestStatefulRestartRestoresTheCheckpoint(t *testing.T) {
 	produce(t, c.admin, "mortgages", 200, 500)
 	r = startRunWith(t, c, countScript, dir)
 	r.waitIn(t, 300)
+	r.waitOut(t, 300)
 	r.stop(t)
 
 	want := cityCounts(500, func(i int) int { return i % 7 })
@@ -539,6 +562,7 @@ func eosCounts(t *testing.T, serviceID string, prepare func(c *cluster, dir stri
 	produce(t, c.admin, "mortgages", 0, 200)
 	r := startRunWith(t, c, countScript, dir)
 	r.waitIn(t, 200)
+	r.waitOut(t, 200)
 	r.stop(t)
 	if prepare != nil {
 		prepare(c, dir)
@@ -546,6 +570,7 @@ func eosCounts(t *testing.T, serviceID string, prepare func(c *cluster, dir stri
 	produce(t, c.admin, "mortgages", 200, 500)
 	r = startRunWith(t, c, countScript, dir)
 	r.waitIn(t, 300)
+	r.waitOut(t, 300)
 	r.stop(t)
 
 	want := cityCounts(500, func(i int) int { return i % 7 })
