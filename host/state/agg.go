@@ -20,16 +20,10 @@ type Acc struct {
 	I int64   `msgpack:"i,omitempty"`
 	F float64 `msgpack:"f,omitempty"`
 	S string  `msgpack:"s,omitempty"`
-	// Set says a value was kept (MIN, MAX, LATEST_BY_OFFSET,
-	// EARLIEST_BY_OFFSET): before the first non-NULL value the result is
-	// NULL.
-	Set bool `msgpack:"set,omitempty"`
 	// Seq is the sequence number of the kept value (LATEST_BY_OFFSET,
 	// EARLIEST_BY_OFFSET), so that merging two session accumulators keeps
 	// the later (earlier) one.
 	Seq int64 `msgpack:"seq,omitempty"`
-	// IsNull says the kept value is NULL (*_BY_OFFSET_KEEP_NULLS).
-	IsNull bool `msgpack:"z,omitempty"`
 	// L holds the elements of an ARRAY result (TOPK, TOPKDISTINCT,
 	// COLLECT_LIST, COLLECT_SET), N of them, one after another in the
 	// complex encoding (sdk.CxAppendInt ...), so that the result is a
@@ -37,6 +31,15 @@ type Acc struct {
 	// EARLIEST_BY_OFFSET(x, N) and ATTR (see agg_offset.go). These
 	// functions allocate as their arrays grow.
 	L []byte `msgpack:"l,omitempty"`
+	// The flags come last, together, so that an Acc is 80 bytes, not 96:
+	// every live window holds one per aggregate call.
+
+	// Set says a value was kept (MIN, MAX, LATEST_BY_OFFSET,
+	// EARLIEST_BY_OFFSET): before the first non-NULL value the result is
+	// NULL.
+	Set bool `msgpack:"set,omitempty"`
+	// IsNull says the kept value is NULL (*_BY_OFFSET_KEEP_NULLS).
+	IsNull bool `msgpack:"z,omitempty"`
 	// Overflow says a DECIMAL sum exceeded its precision: ksqlDB fails
 	// the query (see Failer).
 	Overflow bool `msgpack:"o,omitempty"`
