@@ -393,3 +393,45 @@ func TestDecimalSumOverflowStopsTheQuery(t *testing.T) {
 		t.Errorf("outputs %v, want %s", got, want)
 	}
 }
+
+// TestBadRepartitionRecordIsLogged: the repartition topic is read back from
+// Kafka, where anything may be written. A record that is not one the query
+// wrote (garbage, or values of other types) is logged with its position
+// and skipped; the query goes on.
+func TestBadRepartitionRecordIsLogged(t *testing.T) {
+	ctx := context.Background()
+	e, plog := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE STREAM S (ID INT KEY, CITY STRING) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+		CREATE TABLE O AS SELECT CITY, COUNT(*) AS N FROM S GROUP BY CITY;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := e.Queries()[0]
+	topic := q.InternalTopics()[0]
+	bad := []executor.Record{
+		{Topic: topic, Partition: 0, Offset: 0, Value: []byte("garbage")},
+		// Version 1, an addition of input 0, one BIGINT where a STRING
+		// key and no argument (COUNT(*)) are expected.
+		{Topic: topic, Partition: 0, Offset: 1, Value: []byte{1, 1, 0, 1, 3, 2}},
+	}
+	if err := q.Process(ctx, bad); err != nil {
+		t.Fatal(err)
+	}
+	good := executor.Record{Topic: "s", Partition: 0, Key: intKey(1), Value: []byte(`{"CITY":"Oslo"}`), Timestamp: 1}
+	if err := q.Process(ctx, []executor.Record{good}); err != nil {
+		t.Fatal(err)
+	}
+	entries := plog.Entries()
+	if len(entries) != 2 {
+		t.Fatalf("log %+v, want two entries", entries)
+	}
+	for i, e := range entries {
+		if e.Topic != topic || e.Offset != int64(i) || !strings.HasPrefix(e.Reason, "bad repartition record: ") {
+			t.Errorf("entry %d: %+v, want the record at offset %d of %s", i, e, i, topic)
+		}
+	}
+	if got := e.Topics().Records("O"); len(got) != 1 || string(got[0].Value) != `{"N":1}` {
+		t.Errorf("outputs %v, want one count of 1", got)
+	}
+}

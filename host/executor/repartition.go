@@ -253,16 +253,20 @@ func (p *pipeline) processRepartitioned(ctx context.Context, q *Query, recs []Re
 		switch {
 		case kind == changeJoinRow && p.join != nil:
 			pi := p.inputs[in]
-			if len(vals) != len(pi.row) {
-				bad = fmt.Sprintf("%d values for %d columns", len(vals), len(pi.row))
+			if bad = mismatch(vals, len(pi.cols), func(j int) sdk.Type { return pi.cols[j].Type }); bad != "" {
 				break
 			}
 			copy(pi.row, vals)
 			err = p.joinInput(ctx, q, in, rec, rowMeta{rec: i, rowtime: rec.Timestamp}, nil, false)
 		case kind != changeJoinRow && p.agg != nil && in == p.aggPlan.index:
-			nk := len(p.aggPlan.key)
-			if len(vals) != nk+len(p.aggPlan.argv) {
-				bad = fmt.Sprintf("%d values for %d key columns and %d arguments", len(vals), nk, len(p.aggPlan.argv))
+			pl := p.aggPlan
+			nk := len(pl.key)
+			if bad = mismatch(vals, nk+len(pl.argv), func(j int) sdk.Type {
+				if j < nk {
+					return pl.in.cols[pl.groupBy[j]].Type
+				}
+				return pl.argType[j-nk]
+			}); bad != "" {
 				break
 			}
 			err = p.agg.apply(ctx, q, p, rec, kind, vals[:nk], vals[nk:], rec.Timestamp)
@@ -287,4 +291,19 @@ func (p *pipeline) repartitioned(in int) bool {
 		return p.inputs[in].repartition
 	}
 	return p.between != nil && in == len(p.inputs) && p.between.in.repartition
+}
+
+// mismatch says how a repartition record's values differ from the n
+// columns of the given types the query wrote there ("" when they fit): the
+// topic is read back from Kafka, where anything may have been written.
+func mismatch(vals []sdk.Value, n int, typ func(int) sdk.Type) string {
+	if len(vals) != n {
+		return fmt.Sprintf("%d values for %d columns", len(vals), n)
+	}
+	for j, v := range vals {
+		if t := typ(j); v.Type != t {
+			return fmt.Sprintf("value %d is of type %d, not %d", j, v.Type, t)
+		}
+	}
+	return ""
 }
