@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wasmstream/wasmstream/engine"
 	"github.com/wasmstream/wasmstream/engine/live"
+	"github.com/wasmstream/wasmstream/host/kafka"
 )
 
 // TestSecondInstanceOfAStatefulQueryIsReported starts a stateful query
@@ -50,4 +52,17 @@ func TestSecondInstanceOfAStatefulQueryIsReported(t *testing.T) {
 	}
 	t.Fatalf("neither instance reported the shared group:\nfirst:\n%s\n%s\nsecond:\n%s\n%s",
 		first.status.String(), logs[0].String(), second.status.String(), logs[1].String())
+}
+
+// TestInternalTopicNames: the engine names internal topics (it creates
+// them), the kafka package names consumer groups and checks ACLs on both;
+// the names must share the prefix one ACL covers.
+func TestInternalTopicNames(t *testing.T) {
+	got := engine.InternalTopic("svc_", "CTAS_T_1", "Aggregate-GroupBy-repartition")
+	if want := kafka.InternalTopic("svc_", "CTAS_T_1", "Aggregate-GroupBy-repartition"); got != want {
+		t.Errorf("engine names %s, kafka %s", got, want)
+	}
+	if !strings.HasPrefix(got, kafka.ServiceGroup("svc_", "CTAS_T_1")) {
+		t.Errorf("%s is not under the query's group name", got)
+	}
 }
