@@ -848,7 +848,10 @@ func (r *queryRun) restore() (map[tp]int64, error) {
 		return nil, fmt.Errorf("reading the checkpoint: %w", err)
 	}
 	if err := r.q.RestoreCheckpoint(data); err != nil {
-		return nil, fmt.Errorf("restoring the checkpoint %s (remove it to start from empty state): %w", r.ckpt, err)
+		// Without the checkpoint the group's committed offsets would skip
+		// what the lost state held: starting over needs both gone.
+		return nil, fmt.Errorf("restoring the checkpoint %s: %w (to start the query over from empty state, remove the file and delete its consumer group %s, e.g. kafka-consumer-groups --delete --group %s)",
+			r.ckpt, err, r.group(), r.group())
 	}
 	out := map[tp]int64{}
 	for _, o := range r.q.InputOffsets() {

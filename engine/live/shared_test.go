@@ -2,7 +2,10 @@ package live_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,4 +68,33 @@ func TestInternalTopicNames(t *testing.T) {
 	if !strings.HasPrefix(got, kafka.ServiceGroup("svc_", "CTAS_T_1")) {
 		t.Errorf("%s is not under the query's group name", got)
 	}
+}
+
+// TestUnreadableCheckpointStopsTheQuery: a checkpoint that cannot be
+// restored (damaged, or of another format) stops the query with the file
+// and the way to start over, instead of running on empty state past
+// offsets the lost state had counted.
+func TestUnreadableCheckpointStopsTheQuery(t *testing.T) {
+	c := startCluster(t, "ckpt_", "mortgages", "per_city")
+	if err := c.b.CreateTopics(context.Background(), 1, "mortgages"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "CTAS_PER_CITY_0.ckpt"), []byte("not a checkpoint"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startRunWith(t, c, countScript, dir)
+	select {
+	case err := <-r.done:
+		msg := fmt.Sprint(err)
+		for _, want := range []string{"CTAS_PER_CITY_0.ckpt", "remove the file and delete its consumer group _confluent-ksql-ckpt_query_CTAS_PER_CITY_0"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("error %q lacks %q", msg, want)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		r.cancel()
+		t.Fatal("the query ran on a checkpoint it could not read")
+	}
+	r.cancel()
 }
