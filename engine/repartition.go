@@ -36,6 +36,9 @@ func (e *Engine) repartitionTopic(man *sdk.Manifest) (executor.RepartitionTopic,
 	}
 	b := man.Pipeline.Between
 	need, largest, fixed := b != nil && b.Repartition, 0, 0
+	for j := man.Pipeline.Operator.Join; j != nil; j = j.Next {
+		need = need || j.RepartitionLeft
+	}
 	for _, in := range man.Pipeline.Inputs {
 		if in.Source < 0 || in.Source >= len(man.Sources) {
 			continue // Validate reports it

@@ -435,3 +435,59 @@ func TestBadRepartitionRecordIsLogged(t *testing.T) {
 		t.Errorf("outputs %v, want one count of 1", got)
 	}
 }
+
+// TestRekeyedChainedJoin joins orders (keyed by order) with customers on
+// cust, then with products on prod, on 2-partition topics: the stream is
+// repartitioned by cust to meet customers, the joined rows by prod to meet
+// products; every order with both finds them.
+func TestRekeyedChainedJoin(t *testing.T) {
+	ctx := context.Background()
+	e, plog := newTestEngine(t)
+	err := e.Execute(ctx, `
+		CREATE TABLE customers (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='customers', value_format='JSON', partitions=2);
+		CREATE TABLE products (id INT PRIMARY KEY, title STRING) WITH (kafka_topic='products', value_format='JSON', partitions=2);
+		CREATE STREAM orders (oid INT KEY, cust INT, prod INT) WITH (kafka_topic='orders', value_format='JSON', partitions=2);
+		CREATE STREAM enriched AS SELECT o.prod AS prod, o.oid AS oid, c.name AS name, p.title AS title
+			FROM orders o JOIN customers c ON o.cust = c.id JOIN products p ON o.prod = p.id;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := e.Queries()[0].Manifest().Pipeline.Operator.Join; j.Next == nil || !j.Next.RepartitionLeft {
+		t.Fatal("the second join does not re-key the first's results")
+	}
+	produce := func(topic string, key int, v string, ts int64) {
+		r := executor.Record{Topic: topic, Partition: -1, Key: intKey(key), Value: []byte(v), Timestamp: ts}
+		if err := e.Topics().Produce(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id := range 6 {
+		produce("customers", id, fmt.Sprintf(`{"NAME":"c%d"}`, id), 0)
+		produce("products", 10+id, fmt.Sprintf(`{"TITLE":"p%d"}`, 10+id), 0)
+	}
+	const orders = 40
+	for i := range orders {
+		produce("orders", 100+i, fmt.Sprintf(`{"CUST":%d,"PROD":%d}`, i%6, 10+(i*5)%6), 1+int64(i))
+	}
+	if err := e.Pump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]string{}
+	for _, r := range e.Topics().Records("ENRICHED") {
+		var oid int
+		if _, err := fmt.Sscanf(string(r.Value), `{"OID":%d,`, &oid); err != nil {
+			t.Fatalf("value %s: %v", r.Value, err)
+		}
+		got[oid] = fmt.Sprintf("%d %s", binary.BigEndian.Uint32(r.Key), r.Value)
+	}
+	if len(got) != orders {
+		t.Fatalf("%d orders enriched, want %d (log %+v)", len(got), orders, plog.Entries())
+	}
+	for i := range orders {
+		prod := 10 + (i*5)%6
+		want := fmt.Sprintf(`%d {"OID":%d,"NAME":"c%d","TITLE":"p%d"}`, prod, 100+i, i%6, prod)
+		if got[100+i] != want {
+			t.Errorf("order %d: %s, want %s", 100+i, got[100+i], want)
+		}
+	}
+}

@@ -69,9 +69,9 @@ type Pipeline struct {
 	Between *BetweenStep `msgpack:"between,omitempty"`
 	// SingleTask says the operator's state cannot be split by partition:
 	// a foreign-key join (every right row may join left rows of any
-	// partition) or a chain of joins whose later keys differ from the
-	// first's. Such a query runs as one task over all partitions of its
-	// inputs, in one instance. Otherwise the operator's state is kept per
+	// partition), or a chain that would re-key a table result. Such a
+	// query runs as one task over all partitions of its inputs, in one
+	// instance. Otherwise the operator's state is kept per
 	// task: per partition of its (co-partitioned or repartitioned) inputs.
 	SingleTask bool `msgpack:"single_task,omitempty"`
 }

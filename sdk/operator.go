@@ -162,6 +162,11 @@ type Join struct {
 	// Pipeline.Inputs. The operator's output row then has the columns of
 	// every input of the chain, plus ROWTIME.
 	Next *Join `msgpack:"next,omitempty"`
+	// RepartitionLeft (on a chained join) says the result joined so far
+	// is keyed by another column than LeftKey: its rows go through the
+	// repartition topic, keyed by LeftKey as Right's key is, before this
+	// join.
+	RepartitionLeft bool `msgpack:"repartition_left,omitempty"`
 }
 
 // JoinWindow is a stream-stream join's WITHIN clause: a left record joins

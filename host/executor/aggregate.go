@@ -203,7 +203,7 @@ func (p *pipeline) prevTable(partition int32) *state.Table {
 // repartition topic, or directly to the task of the record's partition.
 func (p *pipeline) aggChange(ctx context.Context, q *Query, rec *Record, kind int, key, args []sdk.Value, ts int64) error {
 	if p.rep != nil && p.aggPlan.in.repartition {
-		return p.rep.produce(ctx, q, rec, kind, p.aggPlan.index, ts, key, key, args)
+		return p.rep.produce(ctx, q, rec, kind, p.aggPlan.index, ts, nil, key, key, args)
 	}
 	if err := p.enterTask(q, rec.Partition); err != nil {
 		return err

@@ -67,12 +67,18 @@ type joinOp struct {
 	// windowed: the sides' keys are windowed; a row's join key is its key
 	// and window (windowedKey), and the result keeps the window.
 	windowed bool
+	// step is the join's place in the chain (0 for the first);
+	// repartitionLeft says the result joined before it is re-keyed by its
+	// LeftKey through the repartition topic.
+	step            int
+	repartitionLeft bool
 }
 
 func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
 	var head, prev *joinOp
 	used := map[int]bool{j.Left: true}
-	for jj := j; jj != nil; jj = jj.Next {
+	step := 0
+	for jj := j; jj != nil; jj, step = jj.Next, step+1 {
 		if used[jj.Right] {
 			return nil, fmt.Errorf("query %s: input %d is joined twice", q.id, jj.Right)
 		}
@@ -81,6 +87,7 @@ func newJoinOp(q *Query, p *pipeline, j *sdk.Join) (*joinOp, error) {
 		if err != nil {
 			return nil, err
 		}
+		op.step, op.repartitionLeft = step, jj.RepartitionLeft && !p.single
 		if prev == nil {
 			head = op
 		} else {
@@ -323,6 +330,19 @@ func (op *joinOp) emit(ctx context.Context, q *Query, p *pipeline, rec *Record, 
 	// The next join may overwrite the operator row while this join still
 	// uses it (more matches): it gets a copy.
 	op.fwd = append(op.fwd[:0], p.opRow[:n.off[1]]...)
+	if n.repartitionLeft && p.rep != nil {
+		// Keyed by another column than the next join's: the row meets the
+		// next join's right side in the task of its new key. Only a
+		// stream result is re-keyed (the compiler sees to it), so no
+		// tombstone comes here.
+		k := op.fwd[n.keyCol[0]]
+		if k.Null {
+			q.log.Log(ctx, LogEntry{Query: q.id, Kind: LogEvaluation, Topic: rec.Topic, Partition: rec.Partition, Offset: rec.Offset,
+				Reason: "the join key is NULL; the record does not join"})
+			return nil
+		}
+		return p.rep.produce(ctx, q, rec, changeChainRow, p.chainInput(n.step), ts, p.rep.chainKeys[n.step], op.fwd[n.keyCol[0]:n.keyCol[0]+1], op.fwd)
+	}
 	var k sdk.Value
 	if n.leftTable || n.windowed {
 		// A windowed result goes on with its windowed key.
@@ -710,4 +730,14 @@ func (op *joinOp) fkRight(ctx context.Context, q *Query, p *pipeline, rrow []sdk
 		}
 	}
 	return nil
+}
+
+// rekeyed joins a result of the chain read back from the repartition topic
+// (re-keyed by this join's LeftKey) with this join's right side.
+func (op *joinOp) rekeyed(ctx context.Context, q *Query, p *pipeline, row []sdk.Value, rec *Record) error {
+	k := row[op.keyCol[0]]
+	if k.Type == sdk.TypeInt {
+		k.Type = sdk.TypeBigInt
+	}
+	return op.side1(ctx, q, p, 0, row, k, rec, rec.Timestamp, false)
 }

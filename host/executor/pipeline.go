@@ -487,7 +487,7 @@ func (p *pipeline) row(ctx context.Context, q *Query, in int, recs []Record, r i
 				Reason: "the join key is NULL; the record does not join"})
 			return nil
 		}
-		return p.rep.produce(ctx, q, rec, changeJoinRow, in, m.rowtime, pi.row[pi.keyCol:pi.keyCol+1], pi.row)
+		return p.rep.produce(ctx, q, rec, changeJoinRow, in, m.rowtime, p.rep.joinKey, pi.row[pi.keyCol:pi.keyCol+1], pi.row)
 	}
 	if err := p.enterTask(q, rec.Partition); err != nil {
 		return err

@@ -37,8 +37,16 @@ import (
 const repartitionVersion = 1
 
 // changeJoinRow marks a row of a join's input (the aggregation's changes
-// are changeAdd etc.).
-const changeJoinRow = 16
+// are changeAdd etc.); changeChainRow a join result re-keyed for the next
+// join of a chain (its input number is chainInput(step)).
+const (
+	changeJoinRow  = 16
+	changeChainRow = 17
+)
+
+// chainInput is the input number of the rows re-keyed for the chained join
+// of the given step: after the sources' and the between stage's.
+func (p *pipeline) chainInput(step int) int { return len(p.inputs) + 1 + step }
 
 // RepartitionTopic is where a stateful query writes the rows of its
 // repartitioned inputs (see sdk.InputStep.Repartition).
@@ -54,16 +62,16 @@ type RepartitionTopic struct {
 type repartition struct {
 	topic      string
 	partitions int32
-	// keySerde encodes a join key as the key of a side that is not
-	// repartitioned (nil: the values encoding); keyType is its column's
-	// type.
-	keySerde serde.Serde
-	keyType  sdk.Type
-	one      [1]sdk.Value
-	keyBuf   []byte
-	valBuf   []byte
-	out      Record
-	vals     []sdk.Value // decoding scratch
+	// joinKey encodes a repartitioned source's join key as the key of a
+	// side that is not repartitioned; chainKeys, per chained join that
+	// re-keys the result, as its right side's key (nil: the values
+	// encoding).
+	joinKey   *keyEncoder
+	chainKeys map[int]*keyEncoder
+	keyBuf    []byte
+	valBuf    []byte
+	out       Record
+	vals      []sdk.Value // decoding scratch
 }
 
 // newRepartition prepares the repartition of a pipeline's inputs, or
@@ -73,44 +81,79 @@ func newRepartition(q *Query, p *pipeline, cfg RepartitionTopic) (*repartition, 
 	for _, pi := range p.inputs {
 		need = need || pi.repartition
 	}
+	for j := q.man.Pipeline.Operator.Join; j != nil && !p.single; j = j.Next {
+		need = need || j.RepartitionLeft
+	}
 	if !need {
 		return nil, nil
 	}
 	if cfg.Name == "" || cfg.Partitions <= 0 {
 		return nil, fmt.Errorf("query %s: its GROUP BY or join key is not its source's key, so it repartitions, but it was given no repartition topic", q.id)
 	}
-	r := &repartition{topic: cfg.Name, partitions: int32(cfg.Partitions)}
-	if j := q.man.Pipeline.Operator.Join; j != nil {
-		// Join rows must land in the partition where the other side's
-		// rows with that key are: encode the key as that side does.
-		for i, pi := range p.inputs {
-			if pi.repartition {
-				continue
-			}
-			keys := pi.q.keySerde.Columns()
-			if len(keys) != 1 {
-				continue
-			}
-			ks, err := serde.NewKey(&q.man.Sources[q.man.Pipeline.Inputs[i].Source])
-			if err != nil {
-				return nil, fmt.Errorf("query %s: %w", q.id, err)
-			}
-			r.keySerde, r.keyType = ks, keys[0].Type
+	r := &repartition{topic: cfg.Name, partitions: int32(cfg.Partitions), chainKeys: map[int]*keyEncoder{}}
+	j := q.man.Pipeline.Operator.Join
+	if j == nil {
+		return r, nil
+	}
+	// Join rows must land in the partition where the other side's rows
+	// with that key are: encode the key as that side does.
+	for i, pi := range p.inputs {
+		if pi.repartition {
+			continue
+		}
+		enc, err := newKeyEncoder(q, p, i)
+		if err != nil {
+			return nil, err
+		}
+		if enc != nil {
+			r.joinKey = enc
 			break
+		}
+	}
+	for step := 0; j != nil; j, step = j.Next, step+1 {
+		if j.RepartitionLeft {
+			enc, err := newKeyEncoder(q, p, j.Right)
+			if err != nil {
+				return nil, err
+			}
+			r.chainKeys[step] = enc
 		}
 	}
 	return r, nil
 }
 
+// keyEncoder encodes a key value as an input's single key column is
+// encoded on its topic.
+type keyEncoder struct {
+	serde serde.Serde
+	typ   sdk.Type
+	one   [1]sdk.Value
+}
+
+// newKeyEncoder returns the key encoder of input in, nil when its key is
+// not a single column.
+func newKeyEncoder(q *Query, p *pipeline, in int) (*keyEncoder, error) {
+	keys := p.inputs[in].q.keySerde.Columns()
+	if len(keys) != 1 {
+		return nil, nil
+	}
+	ks, err := serde.NewKey(&q.man.Sources[q.man.Pipeline.Inputs[in].Source])
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", q.id, err)
+	}
+	return &keyEncoder{serde: ks, typ: keys[0].Type}, nil
+}
+
 // produce writes one change of input in to the repartition topic: its
-// partition follows partKey, its value holds vals. rec is the source
-// record (for errors).
-func (r *repartition) produce(ctx context.Context, q *Query, rec *Record, kind, in int, ts int64, partKey []sdk.Value, vals ...[]sdk.Value) error {
+// partition follows partKey (encoded by enc, or in the values encoding when
+// enc is nil), its value holds vals. rec is the source record (for
+// errors).
+func (r *repartition) produce(ctx context.Context, q *Query, rec *Record, kind, in int, ts int64, enc *keyEncoder, partKey []sdk.Value, vals ...[]sdk.Value) error {
 	var err error
 	r.keyBuf = r.keyBuf[:0]
-	if r.keySerde != nil && kind == changeJoinRow && len(partKey) == 1 {
-		r.one[0] = convert(partKey[0], r.keyType)
-		if r.keyBuf, err = r.keySerde.Encode(r.keyBuf, r.one[:]); err != nil {
+	if enc != nil && len(partKey) == 1 {
+		enc.one[0] = convert(partKey[0], enc.typ)
+		if r.keyBuf, err = enc.serde.Encode(r.keyBuf, enc.one[:]); err != nil {
 			return fmt.Errorf("query %s: encode the repartition key: %w", q.id, err)
 		}
 	} else {
@@ -251,6 +294,19 @@ func (p *pipeline) processRepartitioned(ctx context.Context, q *Query, recs []Re
 		}
 		var bad string
 		switch {
+		case kind == changeChainRow && p.join != nil:
+			n := p.join
+			for step := in - len(p.inputs) - 1; step > 0 && n != nil; step-- {
+				n = n.next
+			}
+			if n == nil || !n.repartitionLeft {
+				bad = fmt.Sprintf("no join of the chain takes re-keyed rows of input %d", in)
+				break
+			}
+			if bad = mismatch(vals, n.off[1], func(j int) sdk.Type { return p.opCols[j].Type }); bad != "" {
+				break
+			}
+			err = n.rekeyed(ctx, q, p, vals, rec)
 		case kind == changeJoinRow && p.join != nil:
 			pi := p.inputs[in]
 			if bad = mismatch(vals, len(pi.cols), func(j int) sdk.Type { return pi.cols[j].Type }); bad != "" {
@@ -290,7 +346,11 @@ func (p *pipeline) repartitioned(in int) bool {
 	if in >= 0 && in < len(p.inputs) {
 		return p.inputs[in].repartition
 	}
-	return p.between != nil && in == len(p.inputs) && p.between.in.repartition
+	if p.between != nil && in == len(p.inputs) {
+		return p.between.in.repartition
+	}
+	_, ok := p.rep.chainKeys[in-len(p.inputs)-1]
+	return ok
 }
 
 // mismatch says how a repartition record's values differ from the n

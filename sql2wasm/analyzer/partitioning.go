@@ -44,16 +44,24 @@ func markPartitioning(pq *plan.Query) {
 			pq.Pipeline.SingleTask = true
 			return
 		}
-		// The chain's result stays keyed by the first join's key; a later
-		// join on another column would need its left side (a join
-		// result) repartitioned, which runs as one task instead.
+		// The chain's result is keyed by the first join's key; a later
+		// join on another column re-keys it through the repartition topic
+		// (RepartitionLeft). A table result re-keyed so would be a
+		// foreign-key join, which runs as one task.
+		isTable := func(i int) bool { return pq.Sources[in[i].Source].Kind == sdk.Table }
 		same := map[string]bool{j.LeftKey: true, j.RightKey: true}
-		for jj := j; jj != nil; jj = jj.Next {
-			if jj != j && !same[jj.LeftKey] {
-				pq.Pipeline.SingleTask = true
-				break
+		tableResult := isTable(j.Left) && isTable(j.Right)
+		for jj := j.Next; jj != nil; jj = jj.Next {
+			if !same[jj.LeftKey] {
+				if tableResult {
+					pq.Pipeline.SingleTask = true
+					break
+				}
+				jj.RepartitionLeft = true
+				same = map[string]bool{jj.LeftKey: true}
 			}
 			same[jj.RightKey] = true
+			tableResult = tableResult && isTable(jj.Right)
 		}
 		for jj := j; jj != nil; jj = jj.Next {
 			if jj == j && !keyed(jj.Left, jj.LeftKey) {
@@ -67,19 +75,24 @@ func markPartitioning(pq *plan.Query) {
 			for i := range in {
 				in[i].Repartition = false
 			}
+			for jj := j; jj != nil; jj = jj.Next {
+				jj.RepartitionLeft = false
+			}
 			return
 		}
-		// An aggregation over the join: its rows are keyed by the join key
-		// (either side's, which are equal where both are there).
+		// An aggregation over the join: its rows are keyed by the last
+		// key the chain was keyed by (either side's, which are equal where
+		// both are there).
 		if b := pq.Pipeline.Between; b != nil && op.Aggregate != nil {
-			b.Repartition = !groupedByJoinKey(pq.Stages[b.Stage], op.Aggregate.GroupBy, j)
+			b.Repartition = !groupedByKey(pq.Stages[b.Stage], op.Aggregate.GroupBy, same)
 		}
 	}
 }
 
-// groupedByJoinKey reports whether an aggregation over a join groups by
-// the first join's key alone, passed through the between stage unchanged.
-func groupedByJoinKey(st *plan.Stage, groupBy []string, j *sdk.Join) bool {
+// groupedByKey reports whether an aggregation over a join groups by the
+// join result's key alone (one of the columns in keys), passed through the
+// between stage unchanged.
+func groupedByKey(st *plan.Stage, groupBy []string, keys map[string]bool) bool {
 	if len(groupBy) != 1 {
 		return false
 	}
@@ -91,8 +104,7 @@ func groupedByJoinKey(st *plan.Stage, groupBy []string, j *sdk.Join) bool {
 		if !ok || c.Index < 0 || c.Index >= len(st.Inputs) {
 			return false
 		}
-		name := st.Inputs[c.Index].Name
-		return name == j.LeftKey || name == j.RightKey
+		return keys[st.Inputs[c.Index].Name]
 	}
 	return false
 }

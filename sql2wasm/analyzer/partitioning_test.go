@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -32,7 +33,9 @@ func TestPartitioning(t *testing.T) {
 		{"CREATE TABLE O AS SELECT T.ID, U.TID FROM T JOIN U ON T.ID = U.ID;", []bool{false, false}, false},
 		{"CREATE TABLE O AS SELECT U.ID, T.NAME FROM U JOIN T ON U.TID = T.ID;", []bool{false, false}, true}, // foreign key
 		{"CREATE STREAM O AS SELECT S1.ID, T.NAME, U.TID FROM S1 JOIN T ON S1.ID = T.ID JOIN U ON S1.ID = U.ID;", []bool{false, false, false}, false},
-		{"CREATE STREAM O AS SELECT T.V, S1.ID, T.NAME, U.TID FROM S1 JOIN T ON S1.ID = T.ID JOIN U ON T.V = U.ID;", []bool{false, false, false}, true},
+		// A stream result re-keyed for the next join goes through the
+		// repartition topic.
+		{"CREATE STREAM O AS SELECT T.V, S1.ID, T.NAME, U.TID FROM S1 JOIN T ON S1.ID = T.ID JOIN U ON T.V = U.ID;", []bool{false, false, false}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
@@ -44,6 +47,13 @@ func TestPartitioning(t *testing.T) {
 			var got []bool
 			for _, in := range p.Inputs {
 				got = append(got, in.Repartition)
+			}
+			rekeyed := false
+			for j := p.Operator.Join; j != nil; j = j.Next {
+				rekeyed = rekeyed || j.RepartitionLeft
+			}
+			if wantRekeyed := strings.Contains(tc.sql, "T.V = U.ID"); rekeyed != wantRekeyed {
+				t.Errorf("a chained join's left side repartitioned: %v, want %v", rekeyed, wantRekeyed)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.repart) || p.SingleTask != tc.singleTask {
 				t.Errorf("repartition %v single task %v, want %v %v\n%s", got, p.SingleTask, tc.repart, tc.singleTask, FormatPlan(res.Query))

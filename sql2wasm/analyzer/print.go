@@ -95,6 +95,9 @@ func FormatOperator(op *sdk.Operator) string {
 		if j.ForeignKey {
 			b.WriteString(" foreign-key")
 		}
+		if j.RepartitionLeft {
+			b.WriteString(" (result repartitioned)")
+		}
 		if w := j.Within; w != nil {
 			fmt.Fprintf(&b, " within before=%d after=%d grace=%d", w.BeforeMs, w.AfterMs, w.GraceMs)
 		}
