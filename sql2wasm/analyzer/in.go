@@ -229,17 +229,30 @@ func stringNumericType(s string) (sdk.Type, bool) {
 			return sdk.TypeBigInt, true
 		}
 	}
-	if !strings.ContainsAny(s, "eE") {
-		// ksqlDB reads other numbers as DECIMAL, with the digits written.
-		digits := strings.TrimLeft(strings.TrimLeft(s, "+-"), "0")
-		scale := 0
-		if i := strings.IndexByte(digits, '.'); i >= 0 {
-			scale = len(digits) - i - 1
-			digits = strings.TrimLeft(digits[:i]+digits[i+1:], "0")
+	// ksqlDB reads other numbers as DECIMAL (Java's BigDecimal), with the
+	// digits written; an exponent moves the scale, and a negative scale
+	// becomes 0 with as many more digits ('2e1' is DECIMAL(2, 0)).
+	mant, exp := s, 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil || e > 1000 || e < -1000 {
+			return sdk.TypeDouble, true
 		}
-		if t, ok := sdk.DecimalType(max(len(digits), scale, 1), scale); ok {
-			return t, true
-		}
+		mant, exp = s[:i], e
+	}
+	digits := strings.TrimLeft(strings.TrimLeft(mant, "+-"), "0")
+	scale := 0
+	if i := strings.IndexByte(digits, '.'); i >= 0 {
+		scale = len(digits) - i - 1
+		digits = strings.TrimLeft(digits[:i]+digits[i+1:], "0")
+	}
+	scale -= exp
+	precision := max(len(digits), 1)
+	if scale < 0 {
+		precision, scale = precision-scale, 0
+	}
+	if t, ok := sdk.DecimalType(max(precision, scale), scale); ok {
+		return t, true
 	}
 	return sdk.TypeDouble, true
 }
