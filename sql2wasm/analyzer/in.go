@@ -236,7 +236,7 @@ func stringNumericType(s string) (sdk.Type, bool) {
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
 		if err != nil || e > 1000 || e < -1000 {
-			return sdk.TypeDouble, true
+			return typeWideDecimal, true // far more than 18 digits either way
 		}
 		mant, exp = s[:i], e
 	}
@@ -251,10 +251,9 @@ func stringNumericType(s string) (sdk.Type, bool) {
 	if scale < 0 {
 		precision, scale = precision-scale, 0
 	}
-	if t, ok := sdk.DecimalType(max(precision, scale), scale); ok {
-		return t, true
-	}
-	return sdk.TypeDouble, true
+	// Wider than this ABI's DECIMAL: the callers refuse a constructor of
+	// it ("not supported yet"), and IN compares it exactly.
+	return decimalOrWide(max(precision, scale), scale), true
 }
 
 // parseNumber converts the text of a numeric string literal to a value of

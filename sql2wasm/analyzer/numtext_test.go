@@ -30,8 +30,9 @@ func TestStringNumericType(t *testing.T) {
 		{"0.001", dec(3, 3), true},
 		{"2e1", dec(2, 0), true},
 		{"2.5E3", dec(4, 0), true},
-		{"1.25e-1", dec(3, 3), true},                   // 0.125
-		{"12345678901234567890", sdk.TypeDouble, true}, // wider than 18 digits
+		{"1.25e-1", dec(3, 3), true},                    // 0.125
+		{"12345678901234567890", typeWideDecimal, true}, // wider than 18 digits
+		{"1e400", typeWideDecimal, true},
 		{"abc", sdk.TypeUnknown, false},
 	}
 	for _, tt := range tests {
