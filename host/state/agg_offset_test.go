@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"testing"
 
 	"github.com/wasmstream/wasmstream/sdk"
@@ -411,27 +410,7 @@ func TestOffsetAttrSnapshotRestore(t *testing.T) {
 				}
 				return NewAggregation(funcs, ws, false)
 			}
-			whole := run(t, mk(), recs)
-			first := mk()
-			part := run(t, first, recs[:151])
-			snap, err := first.Snapshot()
-			if err != nil {
-				t.Fatal(err)
-			}
-			second := mk()
-			if err := second.Restore(snap); err != nil {
-				t.Fatal(err)
-			}
-			if again, _ := second.Snapshot(); string(again) != string(snap) {
-				t.Error("a restored state snapshots differently")
-			}
-			part = append(part, run(t, second, recs[151:])...)
-			if !reflect.DeepEqual(whole, part) {
-				t.Errorf("restored run differs (%d vs %d updates)", len(part), len(whole))
-			}
-			if len(whole) == 0 {
-				t.Error("no output")
-			}
+			checkRestoreMidway(t, mk, recs, 151)
 		})
 	}
 }

@@ -219,30 +219,38 @@ func TestSnapshotRestore(t *testing.T) {
 					}
 					return NewAggregation(funcs, ws, final)
 				}
-				whole := run(t, mk(), recs)
-				first := mk()
-				part := run(t, first, recs[:173])
-				snap, err := first.Snapshot()
-				if err != nil {
-					t.Fatal(err)
-				}
-				second := mk()
-				if err := second.Restore(snap); err != nil {
-					t.Fatal(err)
-				}
-				again, _ := second.Snapshot()
-				if string(again) != string(snap) {
-					t.Error("a restored state snapshots differently")
-				}
-				part = append(part, run(t, second, recs[173:])...)
-				if !reflect.DeepEqual(whole, part) {
-					t.Errorf("restored run differs:\n%s\nvs uninterrupted\n%s", strings.Join(part, "\n"), strings.Join(whole, "\n"))
-				}
-				if len(whole) == 0 {
-					t.Error("no output")
-				}
+				checkRestoreMidway(t, mk, recs, 173)
 			})
 		}
+	}
+}
+
+// checkRestoreMidway runs recs through an aggregation made by mk, and
+// again stopping after cut records, snapshotting, restoring into a new
+// one and going on: the outputs must be the same, and the restored state
+// must snapshot to the same bytes.
+func checkRestoreMidway(t *testing.T, mk func() *Aggregation, recs []rec, cut int) {
+	t.Helper()
+	whole := run(t, mk(), recs)
+	first := mk()
+	part := run(t, first, recs[:cut])
+	snap, err := first.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := mk()
+	if err := second.Restore(snap); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := second.Snapshot(); string(again) != string(snap) {
+		t.Error("a restored state snapshots differently")
+	}
+	part = append(part, run(t, second, recs[cut:])...)
+	if !reflect.DeepEqual(whole, part) {
+		t.Errorf("restored run differs:\n%s\nvs uninterrupted\n%s", strings.Join(part, "\n"), strings.Join(whole, "\n"))
+	}
+	if len(whole) == 0 {
+		t.Error("no output")
 	}
 }
 
