@@ -430,23 +430,9 @@ func (c *exprChecker) inComplex(x *ast.In, items []ast.Expr, typed []plan.Expr) 
 			continue
 		}
 		eq := &plan.Binary{At: items[i].Pos(), Op: plan.OpEq, X: typed[0], Y: y, T: sdk.TypeBoolean}
-		if match == nil {
-			match = eq
-		} else {
-			match = &plan.Binary{At: pos, Op: plan.OpOr, X: match, Y: eq, T: sdk.TypeBoolean}
-		}
+		match = orEq(pos, match, eq)
 	}
-	var out plan.Expr
-	if match == nil {
-		out = &plan.Const{At: pos, V: sdk.Bool(false)}
-	} else {
-		out = &plan.Case{At: pos, Whens: []plan.When{{Cond: match, Then: &plan.Const{At: pos, V: sdk.Bool(true)}}},
-			Else: &plan.Const{At: pos, V: sdk.Bool(false)}, T: sdk.TypeBoolean}
-	}
-	if x.Not {
-		out = &plan.Unary{At: pos, Op: plan.OpNot, X: out, T: sdk.TypeBoolean}
-	}
-	return out, nil
+	return inResult(pos, match, x.Not), nil
 }
 
 // coerceComplex brings e (written as a) to type to, or fails with ksqlDB's

@@ -10,6 +10,7 @@ import (
 	"github.com/wasmstream/wasmstream/sdk"
 	"github.com/wasmstream/wasmstream/sql2wasm/ast"
 	"github.com/wasmstream/wasmstream/sql2wasm/plan"
+	"github.com/wasmstream/wasmstream/sql2wasm/token"
 )
 
 // in rewrites `x [NOT] IN (a, b, ...)`.
@@ -63,13 +64,24 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 			}
 			eq := &plan.Binary{At: items[i].Pos(), Op: plan.OpEq, X: v,
 				Y: y, T: sdk.TypeBoolean}
-			if match == nil {
-				match = eq
-			} else {
-				match = &plan.Binary{At: pos, Op: plan.OpOr, X: match, Y: eq, T: sdk.TypeBoolean}
-			}
+			match = orEq(pos, match, eq)
 		}
 	}
+	return inResult(pos, match, x.Not), nil
+}
+
+// orEq adds eq to a disjunction of an IN list's equalities (nil: none).
+func orEq(pos token.Pos, match, eq plan.Expr) plan.Expr {
+	if match == nil {
+		return eq
+	}
+	return &plan.Binary{At: pos, Op: plan.OpOr, X: match, Y: eq, T: sdk.TypeBoolean}
+}
+
+// inResult is the value of x [NOT] IN (...) from the disjunction of its
+// equalities: TRUE when one holds, else FALSE (also when they are NULL),
+// negated for NOT IN.
+func inResult(pos token.Pos, match plan.Expr, not bool) plan.Expr {
 	var out plan.Expr
 	if match == nil {
 		out = &plan.Const{At: pos, V: sdk.Bool(false)}
@@ -77,10 +89,10 @@ func (c *exprChecker) in(x *ast.In) (plan.Expr, *Error) {
 		out = &plan.Case{At: pos, Whens: []plan.When{{Cond: match, Then: &plan.Const{At: pos, V: sdk.Bool(true)}}},
 			Else: &plan.Const{At: pos, V: sdk.Bool(false)}, T: sdk.TypeBoolean}
 	}
-	if x.Not {
+	if not {
 		out = &plan.Unary{At: pos, Op: plan.OpNot, X: out, T: sdk.TypeBoolean}
 	}
-	return out, nil
+	return out
 }
 
 // exactItems returns x and the IN item e (written as a) ready for an exact
